@@ -1,0 +1,150 @@
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::history::Entry;
+use super::history::History;
+use crate::error::Result;
+use crate::error::StoreError;
+
+/// Which events a subscriber wants.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub actor_type: Option<String>,
+    pub key_prefix: Option<String>,
+    /// Skip events committed before this time (a timestamp start position).
+    pub min_timestamp: u64,
+}
+
+impl Filter {
+    fn matches(&self, entry: &Entry) -> bool {
+        entry.timestamp >= self.min_timestamp
+            && self.actor_type.as_deref().is_none_or(|t| *entry.actor_type == *t)
+            && self.key_prefix.as_deref().is_none_or(|p| entry.actor_id.starts_with(p))
+    }
+}
+
+/// What one poll found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Polled {
+    /// A JSON array of `count` events, in sequence order.
+    Events { json: String, count: usize },
+    /// Nothing new yet.
+    Pending,
+    /// The subscription, its store handle, or the store was closed.
+    Ended,
+}
+
+/// A pull cursor over the change stream. Replay and live delivery are the same walk over
+/// the history ring, so the hand-over between them cannot skip or repeat an event.
+pub struct Subscription {
+    history: Arc<History>,
+    /// Set when the store handle that opened this subscription closes.
+    handle_closed: Arc<AtomicBool>,
+    cursor: u64,
+    filter: Filter,
+    active: bool,
+}
+
+impl Subscription {
+    pub(crate) fn new(history: Arc<History>, handle_closed: Arc<AtomicBool>, cursor: u64, filter: Filter) -> Self {
+        history.subscription_opened();
+        Self {
+            history,
+            handle_closed,
+            cursor,
+            filter,
+            active: true,
+        }
+    }
+
+    /// The next sequence this subscription will examine.
+    pub fn cursor(&self) -> u64 {
+        self.cursor
+    }
+
+    fn is_ended(&self) -> bool {
+        !self.active || self.handle_closed.load(Ordering::Acquire) || self.history.is_closed()
+    }
+
+    /// Up to `max` matching events. A cursor that history no longer retains is an error,
+    /// never a silent skip; after it (or after the end) the subscription is finished.
+    pub fn poll(&mut self, max: usize) -> Result<Polled> {
+        if self.is_ended() {
+            self.close();
+            return Ok(Polled::Ended);
+        }
+        if self.cursor >= self.history.end() {
+            return Ok(Polled::Pending);
+        }
+        let ring = self.history.read();
+        if self.cursor < ring.first() {
+            let error = StoreError::SubscriptionLagged {
+                requested: self.cursor,
+                first_available: ring.first(),
+            };
+            drop(ring);
+            self.close();
+            return Err(error);
+        }
+        let mut json = String::from("[");
+        let mut count = 0;
+        for entry in ring.from(self.cursor) {
+            self.cursor = entry.sequence + 1;
+            if !self.filter.matches(entry) {
+                continue;
+            }
+            if count > 0 {
+                json.push(',');
+            }
+            json.push_str(&entry.json);
+            count += 1;
+            if count == max.max(1) {
+                break;
+            }
+        }
+        drop(ring);
+        if count == 0 {
+            return Ok(Polled::Pending);
+        }
+        json.push(']');
+        Ok(Polled::Events { json, count })
+    }
+
+    fn ready_check(&self) -> impl Fn() -> bool + use<> {
+        let (history, handle_closed, cursor, active) = (
+            self.history.clone(),
+            self.handle_closed.clone(),
+            self.cursor,
+            self.active,
+        );
+        move || !active || handle_closed.load(Ordering::Acquire) || history.is_closed() || history.end() > cursor
+    }
+
+    /// Calls `wake` once a poll may find something new or the end (at once if it already may).
+    /// Returns whether changes committed before the call are still on their way to this cursor:
+    /// an event loop must then stay alive for the wake-up, even if nothing else keeps it running.
+    pub fn wake_when_ready(&self, wake: Box<dyn FnOnce() + Send>) -> bool {
+        let in_flight = self.active && self.history.next_sequence() > self.cursor;
+        self.history.wake_when(self.ready_check(), wake);
+        in_flight
+    }
+
+    /// Blocks until a poll may find something new or the end, or `timeout` elapses.
+    pub fn wait(&self, timeout: Duration) -> bool {
+        self.history.wait_until(self.ready_check(), timeout)
+    }
+
+    pub fn close(&mut self) {
+        if std::mem::take(&mut self.active) {
+            self.history.subscription_ended();
+        }
+    }
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.close();
+    }
+}

@@ -1,0 +1,136 @@
+//! JSON text built by hand from already-validated pieces: values are stored as JSON, so
+//! writing a record or an event is string concatenation, with no parse and no object walk.
+
+use std::fmt::Write;
+
+use crate::model::ActorData;
+use crate::model::ChangeEvent;
+use crate::model::Record;
+
+/// Appends `text` as a JSON string literal.
+pub fn push_string(out: &mut String, text: &str) {
+    out.push('"');
+    let mut plain_from = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&text[plain_from..at]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{byte:04x}");
+        } else {
+            out.push_str(escape);
+        }
+        plain_from = at + 1;
+    }
+    out.push_str(&text[plain_from..]);
+    out.push('"');
+}
+
+/// `{"id":…,"value":…,"version":…}` — the shape of ActorData in the API.
+pub fn push_actor(out: &mut String, id: &str, record: &Record) {
+    out.push_str("{\"id\":");
+    push_string(out, id);
+    out.push_str(",\"value\":");
+    out.push_str(&record.value);
+    let _ = write!(out, ",\"version\":{}}}", record.version);
+}
+
+pub fn actor(id: &str, record: &Record) -> String {
+    let mut out = String::with_capacity(id.len() + record.value.len() + 40);
+    push_actor(&mut out, id, record);
+    out
+}
+
+/// A JSON array of actors.
+pub fn actors(actors: &[ActorData]) -> String {
+    let size: usize = actors.iter().map(|a| a.id.len() + a.value.len() + 40).sum();
+    let mut out = String::with_capacity(size + 2);
+    out.push('[');
+    for (index, data) in actors.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"id\":");
+        push_string(&mut out, &data.id);
+        out.push_str(",\"value\":");
+        out.push_str(&data.value);
+        let _ = write!(out, ",\"version\":{}}}", data.version);
+    }
+    out.push(']');
+    out
+}
+
+/// A change event in the API's shape; absent fields are left out, not null.
+pub fn event(event: &ChangeEvent) -> String {
+    let values =
+        event.previous.as_ref().map_or(0, |r| r.value.len()) + event.next.as_ref().map_or(0, |r| r.value.len());
+    let mut out = String::with_capacity(values + event.actor_type.len() + event.actor_id.len() + 160);
+    let _ = write!(
+        out,
+        "{{\"sequence\":{},\"operation\":\"{}\",\"actorType\":",
+        event.sequence,
+        event.operation.as_str()
+    );
+    push_string(&mut out, &event.actor_type);
+    out.push_str(",\"actorId\":");
+    push_string(&mut out, &event.actor_id);
+    if let Some(previous) = &event.previous {
+        out.push_str(",\"previousValue\":");
+        out.push_str(&previous.value);
+        let _ = write!(out, ",\"previousVersion\":{}", previous.version);
+    }
+    if let Some(next) = &event.next {
+        out.push_str(",\"newValue\":");
+        out.push_str(&next.value);
+        let _ = write!(out, ",\"newVersion\":{}", next.version);
+    }
+    let _ = write!(out, ",\"timestamp\":{}}}", event.timestamp);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quoted(text: &str) -> String {
+        let mut out = String::new();
+        push_string(&mut out, text);
+        out
+    }
+
+    #[test]
+    fn strings_round_trip_through_a_json_parser() {
+        for text in [
+            "plain",
+            "a:b",
+            "quote\"back\\slash",
+            "new\nline\ttab\r",
+            "\u{1}\u{1f}",
+            "ключ 🙂",
+            "\u{2028}",
+        ] {
+            let parsed: String = serde_json::from_str(&quoted(text)).unwrap();
+            assert_eq!(parsed, text);
+        }
+    }
+
+    #[test]
+    fn actor_json_has_the_api_shape() {
+        let record = Record {
+            value: "{\"n\":1}".into(),
+            version: 3,
+        };
+        let parsed: serde_json::Value = serde_json::from_str(&actor("u\"1", &record)).unwrap();
+        assert_eq!(
+            parsed,
+            serde_json::json!({ "id": "u\"1", "value": { "n": 1 }, "version": 3 })
+        );
+    }
+}

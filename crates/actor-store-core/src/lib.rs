@@ -1,0 +1,31 @@
+//! Actor Store core: versioned actor state with compare-and-swap, and a global, gapless change
+//! stream with replay. No N-API here; the binding crate converts and delegates.
+
+pub mod cdc;
+pub mod error;
+pub mod handle;
+pub mod json;
+pub mod limits;
+pub mod model;
+pub mod registry;
+pub mod storage;
+pub mod store;
+
+pub use cdc::Polled;
+pub use cdc::Subscription;
+pub use error::Result;
+pub use error::StoreError;
+pub use handle::StoreHandle;
+pub use model::ActorData;
+pub use model::CdcStats;
+pub use model::ChangeEvent;
+pub use model::Json;
+pub use model::Operation;
+pub use model::Record;
+pub use model::StartPosition;
+pub use model::SubscriptionOptions;
+pub use storage::MemoryBackend;
+pub use storage::StorageBackend;
+pub use store::MemoryStore;
+pub use store::Store;
+pub use store::StoreConfig;

@@ -1,0 +1,138 @@
+//! Where actor state lives. The store decides what a write does and sequences it; a backend
+//! holds the records and the per-key lock under which that happens, so that for one actor the
+//! order of sequences is the order of versions. The in-memory backend is a nested DashMap; a
+//! persistent backend keeps the same contract and adds its own durable write in `commit`.
+
+use std::sync::Arc;
+
+use ahash::RandomState;
+use dashmap::mapref::entry::Entry;
+use dashmap::DashMap;
+
+use crate::error::Result;
+use crate::error::StoreError;
+use crate::model::ActorData;
+use crate::model::Record;
+
+/// State storage with per-key exclusive writes. The `commit` closures run while the key is
+/// locked; the store allocates the change's sequence inside them.
+pub trait StorageBackend: Send + Sync + 'static {
+    fn get(&self, actor_type: &str, id: &str) -> Option<Record>;
+
+    /// Every actor of one type; the order is unspecified but stable while nothing changes.
+    fn get_all(&self, actor_type: &str) -> Vec<ActorData>;
+
+    /// Adds `record` for a key that must not exist (else `KeyAlreadyExists`).
+    fn insert<F>(&self, actor_type: &str, id: &str, record: Record, commit: F) -> Result<()>
+    where
+        F: FnOnce(&Arc<str>, &Arc<str>);
+
+    /// Replaces an existing record (else `NotFound`) with the one `change` returns; an error from
+    /// `change` leaves the record as it was.
+    fn update<F>(&self, actor_type: &str, id: &str, change: F) -> Result<()>
+    where
+        F: FnOnce(&Arc<str>, &Arc<str>, &Record) -> Result<Record>;
+
+    /// Removes a record if present and returns it.
+    fn remove<F>(&self, actor_type: &str, id: &str, commit: F) -> Option<Record>
+    where
+        F: FnOnce(&Arc<str>, &Arc<str>, &Record);
+
+    /// Number of actors of every type.
+    fn len(&self) -> usize;
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+type TypeMap = DashMap<Arc<str>, Record, RandomState>;
+
+/// actorType → id → record, each level a sharded concurrent map. Types are never removed:
+/// there are few of them, and keeping them avoids a race between emptying and inserting.
+#[derive(Default)]
+pub struct MemoryBackend {
+    types: DashMap<Arc<str>, TypeMap, RandomState>,
+}
+
+impl MemoryBackend {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn type_map(&self, actor_type: &str) -> dashmap::mapref::one::Ref<'_, Arc<str>, TypeMap> {
+        if let Some(map) = self.types.get(actor_type) {
+            return map;
+        }
+        self.types.entry(Arc::from(actor_type)).or_default().downgrade()
+    }
+}
+
+impl StorageBackend for MemoryBackend {
+    fn get(&self, actor_type: &str, id: &str) -> Option<Record> {
+        self.types.get(actor_type)?.get(id).map(|record| record.clone())
+    }
+
+    fn get_all(&self, actor_type: &str) -> Vec<ActorData> {
+        let Some(map) = self.types.get(actor_type) else {
+            return Vec::new();
+        };
+        map.iter()
+            .map(|entry| ActorData {
+                id: entry.key().clone(),
+                value: entry.value.clone(),
+                version: entry.version,
+            })
+            .collect()
+    }
+
+    fn insert<F>(&self, actor_type: &str, id: &str, record: Record, commit: F) -> Result<()>
+    where
+        F: FnOnce(&Arc<str>, &Arc<str>),
+    {
+        let map = self.type_map(actor_type);
+        let result = match map.entry(Arc::from(id)) {
+            Entry::Occupied(_) => Err(StoreError::KeyAlreadyExists {
+                actor_type: actor_type.into(),
+                id: id.into(),
+            }),
+            Entry::Vacant(slot) => {
+                commit(map.key(), slot.key());
+                slot.insert(record);
+                Ok(())
+            }
+        };
+        result
+    }
+
+    fn update<F>(&self, actor_type: &str, id: &str, change: F) -> Result<()>
+    where
+        F: FnOnce(&Arc<str>, &Arc<str>, &Record) -> Result<Record>,
+    {
+        let not_found = || StoreError::NotFound {
+            actor_type: actor_type.into(),
+            id: id.into(),
+        };
+        let map = self.types.get(actor_type).ok_or_else(not_found)?;
+        let mut slot = map.get_mut(id).ok_or_else(not_found)?;
+        let next = change(map.key(), slot.key(), slot.value())?;
+        *slot = next;
+        Ok(())
+    }
+
+    fn remove<F>(&self, actor_type: &str, id: &str, commit: F) -> Option<Record>
+    where
+        F: FnOnce(&Arc<str>, &Arc<str>, &Record),
+    {
+        let map = self.types.get(actor_type)?;
+        map.remove_if(id, |key, record| {
+            commit(map.key(), key, record);
+            true
+        })
+        .map(|(_, record)| record)
+    }
+
+    fn len(&self) -> usize {
+        self.types.iter().map(|map| map.len()).sum()
+    }
+}

@@ -1,0 +1,232 @@
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use crate::cdc::ChangeStream;
+use crate::cdc::Subscription;
+use crate::error::Result;
+use crate::error::StoreError;
+use crate::limits;
+use crate::limits::check_key;
+use crate::limits::check_value;
+use crate::model::ActorData;
+use crate::model::CdcStats;
+use crate::model::Json;
+use crate::model::Operation;
+use crate::model::Record;
+use crate::model::SubscriptionOptions;
+use crate::storage::MemoryBackend;
+use crate::storage::StorageBackend;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreConfig {
+    /// How many recent change events are held for replay.
+    pub replay_buffer_size: usize,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        Self {
+            replay_buffer_size: limits::DEFAULT_REPLAY_BUFFER_SIZE,
+        }
+    }
+}
+
+/// Open handles; the store shuts down when the last one closes.
+#[derive(Default)]
+struct Lifecycle {
+    handles: usize,
+    closed: bool,
+}
+
+/// The actor store: validates, decides each write under the actor's lock, and sequences the
+/// resulting change into the change stream before the lock is released.
+pub struct Store<B: StorageBackend = MemoryBackend> {
+    backend: B,
+    changes: ChangeStream,
+    config: StoreConfig,
+    closed: AtomicBool,
+    lifecycle: Mutex<Lifecycle>,
+}
+
+pub type MemoryStore = Store<MemoryBackend>;
+
+impl Store<MemoryBackend> {
+    pub fn in_memory(config: StoreConfig) -> Result<Arc<Self>> {
+        Self::with_backend(MemoryBackend::new(), 0, config)
+    }
+}
+
+impl<B: StorageBackend> Store<B> {
+    /// A store over `backend`, whose next change gets sequence `next_sequence`.
+    pub fn with_backend(backend: B, next_sequence: u64, config: StoreConfig) -> Result<Arc<Self>> {
+        limits::check_replay_buffer_size(config.replay_buffer_size)?;
+        Ok(Arc::new(Self {
+            backend,
+            changes: ChangeStream::new(next_sequence, config.replay_buffer_size),
+            config,
+            closed: AtomicBool::new(false),
+            lifecycle: Mutex::new(Lifecycle::default()),
+        }))
+    }
+
+    pub fn config(&self) -> StoreConfig {
+        self.config
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    fn check_open(&self) -> Result<()> {
+        if self.is_closed() {
+            Err(StoreError::StoreClosed)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn check_write(&self, actor_type: &str, id: &str, value: &str) -> Result<Json> {
+        self.check_open()?;
+        check_key("actorType", actor_type)?;
+        check_key("id", id)?;
+        check_value(value)?;
+        Ok(Json::from(value))
+    }
+
+    /// Adds a new actor at version 0.
+    pub fn insert(&self, actor_type: &str, id: &str, value: &str) -> Result<u64> {
+        let record = Record {
+            value: self.check_write(actor_type, id, value)?,
+            version: 0,
+        };
+        let sequencer = self.changes.sequencer();
+        self.backend.insert(actor_type, id, record.clone(), |actor_type, id| {
+            sequencer.append(Operation::Insert, actor_type, id, None, Some(&record));
+        })?;
+        Ok(0)
+    }
+
+    pub fn get(&self, actor_type: &str, id: &str) -> Result<Option<Record>> {
+        self.check_open()?;
+        check_key("actorType", actor_type)?;
+        check_key("id", id)?;
+        Ok(self.backend.get(actor_type, id))
+    }
+
+    /// Replaces an actor's value; returns the new version.
+    pub fn update(&self, actor_type: &str, id: &str, value: &str) -> Result<u64> {
+        self.replace(actor_type, id, value, None)
+    }
+
+    /// Replaces an actor's value only if its version is `expected` (compare-and-swap).
+    pub fn update_versioned(&self, actor_type: &str, id: &str, value: &str, expected: u64) -> Result<u64> {
+        self.replace(actor_type, id, value, Some(expected))
+    }
+
+    fn replace(&self, actor_type: &str, id: &str, value: &str, expected: Option<u64>) -> Result<u64> {
+        let value = self.check_write(actor_type, id, value)?;
+        let sequencer = self.changes.sequencer();
+        let mut version = 0;
+        self.backend.update(actor_type, id, |actor_type, id, current| {
+            if let Some(expected) = expected.filter(|&expected| expected != current.version) {
+                return Err(StoreError::VersionMismatch {
+                    expected,
+                    actual: current.version,
+                });
+            }
+            let next = Record {
+                value,
+                version: current.version + 1,
+            };
+            sequencer.append(Operation::Update, actor_type, id, Some(current), Some(&next));
+            version = next.version;
+            Ok(next)
+        })?;
+        Ok(version)
+    }
+
+    /// Removes an actor; returns its last state, or None (and no event) if it did not exist.
+    pub fn delete(&self, actor_type: &str, id: &str) -> Result<Option<Record>> {
+        self.check_open()?;
+        check_key("actorType", actor_type)?;
+        check_key("id", id)?;
+        let sequencer = self.changes.sequencer();
+        Ok(self.backend.remove(actor_type, id, |actor_type, id, current| {
+            sequencer.append(Operation::Delete, actor_type, id, Some(current), None);
+        }))
+    }
+
+    pub fn get_all(&self, actor_type: &str) -> Result<Vec<ActorData>> {
+        self.check_open()?;
+        check_key("actorType", actor_type)?;
+        Ok(self.backend.get_all(actor_type))
+    }
+
+    /// A subscription that ends when `handle_closed` is set or the store closes.
+    pub fn subscribe(&self, options: &SubscriptionOptions, handle_closed: Arc<AtomicBool>) -> Result<Subscription> {
+        self.check_open()?;
+        if options
+            .actor_type
+            .as_deref()
+            .is_some_and(|t| t.is_empty() || t.len() > limits::MAX_KEY_BYTES)
+        {
+            return Err(StoreError::InvalidArgument(
+                "actorType filter must be a non-empty key".into(),
+            ));
+        }
+        if options
+            .key_prefix
+            .as_deref()
+            .is_some_and(|p| p.len() > limits::MAX_KEY_BYTES)
+        {
+            return Err(StoreError::InvalidArgument(
+                "keyPrefix is longer than a key can be".into(),
+            ));
+        }
+        self.changes.subscribe(options, handle_closed)
+    }
+
+    pub fn cdc_stats(&self) -> Result<CdcStats> {
+        self.check_open()?;
+        Ok(self.changes.stats())
+    }
+
+    /// Number of actors of every type.
+    pub fn len(&self) -> usize {
+        self.backend.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.backend.is_empty()
+    }
+
+    /// Wakes every waiting subscriber so it re-checks whether it has ended.
+    pub(crate) fn wake_subscribers(&self) {
+        self.changes.history().wake_all();
+    }
+
+    /// Registers a new handle; false once the store has shut down.
+    pub(crate) fn acquire(&self) -> bool {
+        let mut lifecycle = self.lifecycle.lock();
+        if lifecycle.closed {
+            return false;
+        }
+        lifecycle.handles += 1;
+        true
+    }
+
+    /// Drops a handle; the last one shuts the store down.
+    pub(crate) fn release(&self) {
+        let mut lifecycle = self.lifecycle.lock();
+        lifecycle.handles = lifecycle.handles.saturating_sub(1);
+        if lifecycle.handles == 0 && !lifecycle.closed {
+            lifecycle.closed = true;
+            self.closed.store(true, Ordering::Release);
+            drop(lifecycle);
+            self.changes.close();
+        }
+    }
+}

@@ -1,0 +1,18 @@
+// One worker of the demo: opens the shared named store and CAS-increments the counter.
+import { parentPort, workerData } from 'node:worker_threads'
+import { ActorStore, VersionMismatchError } from 'actor-store'
+
+const store = new ActorStore({ name: workerData.storeName })
+let retries = 0
+for (let done = 0; done < workerData.increments; ) {
+  const current = store.get('counters', 'hits')
+  try {
+    store.updateVersioned('counters', 'hits', { count: current.value.count + 1 }, current.version)
+    done++
+  } catch (error) {
+    if (!(error instanceof VersionMismatchError)) throw error
+    retries++
+  }
+}
+store.close()
+parentPort.postMessage(retries)

@@ -1,0 +1,2 @@
+// Package entry (CommonJS): the compiled TypeScript API in dist/.
+module.exports = require('./dist/index.js')

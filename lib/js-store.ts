@@ -1,0 +1,221 @@
+// JsActorStore: the ActorStore API in pure TypeScript, in memory. It is the fallback when the native
+// addon cannot load and the baseline the benchmarks compare against, so it checks inputs in the same
+// order as ActorStore and keeps values as JSON text: every value handed out is a fresh JSON.parse.
+import { KeyAlreadyExistsError, NotFoundError, StoreClosedError, VersionMismatchError } from './errors'
+import { ChangeLog, type LogCursor } from './js-change-log'
+import { type EventSource, EventStream } from './subscription'
+import type {
+  ActorData,
+  ActorStoreApi,
+  CdcStats,
+  JsonValue,
+  StoreOptions,
+  Subscription,
+  SubscriptionOptions,
+} from './types'
+import {
+  checkExpectedVersion,
+  checkKey,
+  encodeValue,
+  normalizeStoreOptions,
+  normalizeSubscriptionOptions,
+} from './validate'
+
+interface ActorRecord {
+  json: string
+  version: number
+}
+
+/** The state behind one or more handles: actors by type then id, and the change log. */
+class StoreCore {
+  readonly actors = new Map<string, Map<string, ActorRecord>>()
+  readonly log: ChangeLog
+  /** Handles not yet closed; a named core leaves the registry when this drops to 0. */
+  openHandles = 0
+
+  constructor(
+    readonly name: string | undefined,
+    replayBufferSize: number,
+  ) {
+    this.log = new ChangeLog(replayBufferSize)
+  }
+}
+
+// Named cores of this thread. Weak, so handles that are dropped without close() free their store.
+const namedCores = new Map<string, WeakRef<StoreCore>>()
+const coreCleanup = new FinalizationRegistry<string>((name) => {
+  if (namedCores.get(name)?.deref() === undefined) namedCores.delete(name)
+})
+// A subscription dropped without close() stops counting as active once it is collected.
+const streamCleanup = new FinalizationRegistry<EventSource<JsonValue>>((source) => source.close())
+
+function acquireCore(name: string | undefined, replayBufferSize: number): StoreCore {
+  let core = name === undefined ? undefined : namedCores.get(name)?.deref()
+  if (core === undefined) {
+    core = new StoreCore(name, replayBufferSize)
+    if (name !== undefined) {
+      namedCores.set(name, new WeakRef(core))
+      coreCleanup.register(core, name)
+    }
+  }
+  core.openHandles++
+  return core
+}
+
+function releaseCore(core: StoreCore): void {
+  core.openHandles--
+  const { name } = core
+  if (core.openHandles === 0 && name !== undefined && namedCores.get(name)?.deref() === core) namedCores.delete(name)
+}
+
+function describeActor(actorType: string, id: string): string {
+  return `actor ${JSON.stringify(id)} of type ${JSON.stringify(actorType)}`
+}
+
+/**
+ * The {@link ActorStoreApi} in pure TypeScript, held in memory; works where the native addon is
+ * unavailable.
+ *
+ * Handles created with the same `name` in the same thread share one state (each handle has its own
+ * `close()` and its own subscriptions); the state is discarded once every handle of that name is
+ * closed or garbage-collected, and a later handle with that name starts empty. When a name is
+ * already open, the new handle joins that store and its `replayBufferSize` is ignored.
+ *
+ * Unlike the native `ActorStore`, a JsActorStore cannot be shared across `worker_threads`: each
+ * thread has its own module instance, so the same `name` in another worker is a different store.
+ */
+export class JsActorStore implements ActorStoreApi {
+  readonly #core: StoreCore
+  readonly #actors: Map<string, Map<string, ActorRecord>>
+  readonly #log: ChangeLog
+  readonly #subscriptions = new Set<LogCursor<JsonValue>>()
+  #closed = false
+
+  constructor(options?: StoreOptions) {
+    const { name, replayBufferSize } = normalizeStoreOptions(options)
+    this.#core = acquireCore(name, replayBufferSize)
+    this.#actors = this.#core.actors
+    this.#log = this.#core.log
+  }
+
+  insert<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): ActorData<T> {
+    const json = this.#checkWrite(actorType, id, value)
+    let actors = this.#actors.get(actorType)
+    if (actors === undefined) {
+      actors = new Map()
+      this.#actors.set(actorType, actors)
+    } else if (actors.has(id)) {
+      throw new KeyAlreadyExistsError(`${describeActor(actorType, id)} already exists`)
+    }
+    actors.set(id, { json, version: 0 })
+    this.#log.append('INSERT', actorType, id, '', -1, json, 0)
+    return { id, value: JSON.parse(json), version: 0 }
+  }
+
+  get<T extends JsonValue = JsonValue>(actorType: string, id: string): ActorData<T> | undefined {
+    this.#checkRead(actorType, id)
+    const record = this.#actors.get(actorType)?.get(id)
+    return record === undefined ? undefined : { id, value: JSON.parse(record.json), version: record.version }
+  }
+
+  update<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): ActorData<T> {
+    const json = this.#checkWrite(actorType, id, value)
+    const record = this.#actors.get(actorType)?.get(id)
+    if (record === undefined) throw new NotFoundError(`${describeActor(actorType, id)} does not exist`)
+    return this.#replace(actorType, id, record, json)
+  }
+
+  updateVersioned<T extends JsonValue = JsonValue>(
+    actorType: string,
+    id: string,
+    value: T,
+    expectedVersion: number,
+  ): ActorData<T> {
+    const json = this.#checkWrite(actorType, id, value)
+    checkExpectedVersion(expectedVersion)
+    const record = this.#actors.get(actorType)?.get(id)
+    if (record === undefined) throw new NotFoundError(`${describeActor(actorType, id)} does not exist`)
+    if (record.version !== expectedVersion) throw new VersionMismatchError(expectedVersion, record.version)
+    return this.#replace(actorType, id, record, json)
+  }
+
+  delete<T extends JsonValue = JsonValue>(actorType: string, id: string): ActorData<T> | undefined {
+    this.#checkRead(actorType, id)
+    const actors = this.#actors.get(actorType)
+    if (actors === undefined) return undefined
+    const record = actors.get(id)
+    if (record === undefined) return undefined
+    actors.delete(id)
+    if (actors.size === 0) this.#actors.delete(actorType)
+    const { json, version } = record
+    this.#log.append('DELETE', actorType, id, json, version, '', -1)
+    return { id, value: JSON.parse(json), version }
+  }
+
+  /** Every actor of `actorType`, in insertion order (an update keeps its place, a re-insert moves to the end). */
+  getAll<T extends JsonValue = JsonValue>(actorType: string): ActorData<T>[] {
+    this.#checkOpen()
+    checkKey('actorType', actorType)
+    const actors = this.#actors.get(actorType)
+    const all: ActorData<T>[] = []
+    if (actors === undefined) return all
+    for (const [id, record] of actors) all.push({ id, value: JSON.parse(record.json), version: record.version })
+    return all
+  }
+
+  subscribe<T extends JsonValue = JsonValue>(options?: SubscriptionOptions): Subscription<T> {
+    this.#checkOpen()
+    const normalized = normalizeSubscriptionOptions(options)
+    const source = this.#log.openCursor<T>(normalized, this.#subscriptions)
+    const stream = new EventStream<T>(source)
+    streamCleanup.register(stream, source)
+    return stream
+  }
+
+  cdcStats(): CdcStats {
+    this.#checkOpen()
+    const log = this.#log
+    return {
+      totalEvents: log.next,
+      currentSequence: log.next,
+      replayBufferSize: log.count,
+      activeSubscriptions: log.activeSubscriptions,
+      eventsDropped: log.eventsDropped,
+    }
+  }
+
+  /** Closes this handle and ends its subscriptions; a named store lives on while other handles use it. */
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    for (const cursor of this.#subscriptions) cursor.end()
+    this.#subscriptions.clear()
+    this.#log.wakeAll()
+    releaseCore(this.#core)
+  }
+
+  #replace<T extends JsonValue>(actorType: string, id: string, record: ActorRecord, json: string): ActorData<T> {
+    const previousJson = record.json
+    const previousVersion = record.version
+    const version = previousVersion + 1
+    record.json = json
+    record.version = version
+    this.#log.append('UPDATE', actorType, id, previousJson, previousVersion, json, version)
+    return { id, value: JSON.parse(json), version }
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new StoreClosedError()
+  }
+
+  #checkRead(actorType: string, id: string): void {
+    this.#checkOpen()
+    checkKey('actorType', actorType)
+    checkKey('id', id)
+  }
+
+  #checkWrite(actorType: string, id: string, value: unknown): string {
+    this.#checkRead(actorType, id)
+    return encodeValue(value)
+  }
+}

@@ -1,0 +1,57 @@
+// Loads the N-API addon once per worker; a failure is remembered and reported, not thrown at import,
+// so JsActorStore keeps working where no native binary is available.
+import { ActorStoreError } from './errors'
+import type { CdcStats } from './types'
+
+/** The addon's store handle: values cross as JSON text, results come back as JSON text. */
+export interface NativeStoreHandle {
+  insert(actorType: string, id: string, json: string): number
+  get(actorType: string, id: string): string | null
+  update(actorType: string, id: string, json: string): number
+  updateVersioned(actorType: string, id: string, json: string, expectedVersion: number): number
+  delete(actorType: string, id: string): string | null
+  getAll(actorType: string): string
+  subscribe(
+    startKind: string,
+    startValue: number,
+    actorType: string | undefined | null,
+    keyPrefix: string | undefined | null,
+  ): NativeSubscriptionHandle
+  cdcStats(): CdcStats
+  close(): void
+}
+
+/** A cursor over the change stream: `poll` returns a JSON array, '' when nothing is ready, null when ended. */
+export interface NativeSubscriptionHandle {
+  poll(max: number): string | null
+  /** Returns true when committed changes are still on their way (keep the event loop alive). */
+  waitReady(wake: () => void): boolean
+  close(): void
+}
+
+interface NativeModule {
+  NativeStore: new (name: string | undefined | null, replayBufferSize: number) => NativeStoreHandle
+}
+
+let loaded: NativeModule | undefined
+let loadError: unknown
+
+export function nativeModule(): NativeModule {
+  if (loaded) return loaded
+  if (loadError === undefined) {
+    try {
+      loaded = require('../native.js') as NativeModule
+      return loaded
+    } catch (error) {
+      loadError = error
+    }
+  }
+  const reason = loadError instanceof Error ? loadError.message : String(loadError)
+  throw new ActorStoreError(
+    'NATIVE_UNAVAILABLE',
+    `the native Actor Store addon could not be loaded (${reason}). ` +
+      'Install a prebuilt binary for this platform or build it from source with `npm run build` ' +
+      '(needs Rust and clang); JsActorStore works without it.',
+    { cause: loadError },
+  )
+}

@@ -1,0 +1,88 @@
+/** Any value `JSON.stringify` accepts, as it comes back from `JSON.parse`. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue }
+
+/** One actor's state. `version` is 0 on insert and +1 on every update. */
+export interface ActorData<T = JsonValue> {
+  id: string
+  value: T
+  version: number
+}
+
+export type StartPosition =
+  /** Every retained event, from the oldest. */
+  | 'beginning'
+  /** Only events committed after `subscribe()` returns (the default). */
+  | 'now'
+  /** Resume after a checkpoint: the first event is `afterSequence + 1`. */
+  | { afterSequence: number }
+  /** The first event whose commit timestamp is at or after this (ms since epoch). */
+  | { timestamp: number | Date }
+
+export interface SubscriptionOptions {
+  start?: StartPosition
+  /** Only events of this actor type. */
+  actorType?: string
+  /** Only events whose actor id starts with this prefix. */
+  keyPrefix?: string
+}
+
+export type Operation = 'INSERT' | 'UPDATE' | 'DELETE'
+
+export interface ChangeEvent<T = JsonValue> {
+  /** Global, gapless: starts at 0, +1 per committed change. */
+  sequence: number
+  operation: Operation
+  actorType: string
+  actorId: string
+  /** Absent on INSERT. */
+  previousValue?: T
+  previousVersion?: number
+  /** Absent on DELETE. */
+  newValue?: T
+  newVersion?: number
+  /** Commit time, ms since the Unix epoch; never decreases along the sequence. */
+  timestamp: number
+}
+
+export interface Subscription<T = JsonValue> extends AsyncIterable<ChangeEvent<T>> {
+  next(): Promise<IteratorResult<ChangeEvent<T>>>
+  /** Ends the iteration; `break` in `for await` closes too. */
+  close(): void
+}
+
+export interface CdcStats {
+  /** Events committed so far. */
+  totalEvents: number
+  /** The sequence the next event will get. */
+  currentSequence: number
+  /** Events held for replay. */
+  replayBufferSize: number
+  activeSubscriptions: number
+  /** Events no longer retained for replay. */
+  eventsDropped: number
+}
+
+export interface StoreOptions {
+  /** Stores with the same name in one process (any worker thread) share one state. */
+  name?: string
+  /** How many recent change events are held for replay (default 65536). */
+  replayBufferSize?: number
+}
+
+/** The surface every backend exposes (see API.md). */
+export interface ActorStoreApi {
+  insert<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): ActorData<T>
+  get<T extends JsonValue = JsonValue>(actorType: string, id: string): ActorData<T> | undefined
+  update<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): ActorData<T>
+  updateVersioned<T extends JsonValue = JsonValue>(
+    actorType: string,
+    id: string,
+    value: T,
+    expectedVersion: number,
+  ): ActorData<T>
+  delete<T extends JsonValue = JsonValue>(actorType: string, id: string): ActorData<T> | undefined
+  getAll<T extends JsonValue = JsonValue>(actorType: string): ActorData<T>[]
+  subscribe<T extends JsonValue = JsonValue>(options?: SubscriptionOptions): Subscription<T>
+  cdcStats(): CdcStats
+  close(): void
+}

@@ -1,0 +1,7 @@
+//! N-API binding for the Actor Store core: argument conversion and delegation only.
+//! Values cross as JSON text; errors cross with the core's error code as their `code`.
+#![deny(clippy::all)]
+
+mod error;
+mod store;
+mod subscription;

@@ -1,0 +1,157 @@
+use actor_store_core::json;
+use actor_store_core::registry;
+use actor_store_core::CdcStats;
+use actor_store_core::StartPosition;
+use actor_store_core::StoreConfig;
+use actor_store_core::StoreHandle;
+use actor_store_core::SubscriptionOptions;
+use napi_derive::napi;
+
+use crate::error::invalid_argument;
+use crate::error::to_native;
+use crate::error::to_u64;
+use crate::error::Result;
+use crate::subscription::NativeSubscription;
+
+/// Change-stream counters.
+#[napi(object)]
+pub struct NativeCdcStats {
+    /// Events committed so far.
+    pub total_events: f64,
+    /// The sequence the next event will get.
+    pub current_sequence: f64,
+    /// Events held for replay.
+    pub replay_buffer_size: f64,
+    pub active_subscriptions: f64,
+    /// Events no longer retained for replay.
+    pub events_dropped: f64,
+}
+
+impl From<CdcStats> for NativeCdcStats {
+    fn from(stats: CdcStats) -> Self {
+        Self {
+            total_events: stats.total_events as f64,
+            current_sequence: stats.current_sequence as f64,
+            replay_buffer_size: stats.replay_buffer_size as f64,
+            active_subscriptions: stats.active_subscriptions as f64,
+            events_dropped: stats.events_dropped as f64,
+        }
+    }
+}
+
+/// One JS handle on a core store. Values go in and come out as JSON text.
+#[napi]
+pub struct NativeStore {
+    handle: StoreHandle,
+}
+
+#[napi]
+impl NativeStore {
+    /// A private store, or the process-wide store called `name` (shared by every worker thread).
+    #[napi(constructor, catch_unwind)]
+    pub fn new(name: Option<String>, replay_buffer_size: f64) -> Result<Self> {
+        let replay_buffer_size = to_u64("replayBufferSize", replay_buffer_size)? as usize;
+        let config = StoreConfig { replay_buffer_size };
+        let handle = match name {
+            Some(name) => registry::open_named(&name, config),
+            None => registry::open_private(config),
+        };
+        Ok(Self {
+            handle: handle.map_err(to_native)?,
+        })
+    }
+
+    /// Returns the new actor's version (0).
+    #[napi(catch_unwind)]
+    pub fn insert(&self, actor_type: String, id: String, json: String) -> Result<u32> {
+        let store = self.handle.store().map_err(to_native)?;
+        store
+            .insert(&actor_type, &id, &json)
+            .map(|v| v as u32)
+            .map_err(to_native)
+    }
+
+    /// The actor as `{"id","value","version"}` JSON, or null.
+    #[napi(catch_unwind)]
+    pub fn get(&self, actor_type: String, id: String) -> Result<Option<String>> {
+        let store = self.handle.store().map_err(to_native)?;
+        let record = store.get(&actor_type, &id).map_err(to_native)?;
+        Ok(record.map(|record| json::actor(&id, &record)))
+    }
+
+    /// Returns the new version.
+    #[napi(catch_unwind)]
+    pub fn update(&self, actor_type: String, id: String, json: String) -> Result<f64> {
+        let store = self.handle.store().map_err(to_native)?;
+        store
+            .update(&actor_type, &id, &json)
+            .map(|v| v as f64)
+            .map_err(to_native)
+    }
+
+    /// Compare-and-swap; returns the new version.
+    #[napi(catch_unwind)]
+    pub fn update_versioned(&self, actor_type: String, id: String, json: String, expected_version: f64) -> Result<f64> {
+        let expected = to_u64("expectedVersion", expected_version)?;
+        let store = self.handle.store().map_err(to_native)?;
+        store
+            .update_versioned(&actor_type, &id, &json, expected)
+            .map(|v| v as f64)
+            .map_err(to_native)
+    }
+
+    /// The deleted actor's last state as JSON, or null if it did not exist.
+    #[napi(catch_unwind)]
+    pub fn delete(&self, actor_type: String, id: String) -> Result<Option<String>> {
+        let store = self.handle.store().map_err(to_native)?;
+        let record = store.delete(&actor_type, &id).map_err(to_native)?;
+        Ok(record.map(|record| json::actor(&id, &record)))
+    }
+
+    /// Every actor of a type, as one JSON array.
+    #[napi(catch_unwind)]
+    pub fn get_all(&self, actor_type: String) -> Result<String> {
+        let store = self.handle.store().map_err(to_native)?;
+        store
+            .get_all(&actor_type)
+            .map(|actors| json::actors(&actors))
+            .map_err(to_native)
+    }
+
+    /// `start_kind` is 'now' | 'beginning' | 'afterSequence' | 'timestamp'; `start_value` the number for the last two.
+    #[napi(catch_unwind)]
+    pub fn subscribe(
+        &self,
+        start_kind: String,
+        start_value: f64,
+        actor_type: Option<String>,
+        key_prefix: Option<String>,
+    ) -> Result<NativeSubscription> {
+        let start = match start_kind.as_str() {
+            "now" => StartPosition::Now,
+            "beginning" => StartPosition::Beginning,
+            "afterSequence" => StartPosition::AfterSequence(to_u64("afterSequence", start_value)?),
+            "timestamp" => StartPosition::Timestamp(to_u64("timestamp", start_value)?),
+            other => return Err(invalid_argument(format!("unknown start position {other:?}"))),
+        };
+        let options = SubscriptionOptions {
+            start,
+            actor_type,
+            key_prefix,
+        };
+        let subscription = self.handle.subscribe(&options).map_err(to_native)?;
+        Ok(NativeSubscription::new(subscription))
+    }
+
+    #[napi(catch_unwind)]
+    pub fn cdc_stats(&self) -> Result<NativeCdcStats> {
+        let store = self.handle.store().map_err(to_native)?;
+        store.cdc_stats().map(NativeCdcStats::from).map_err(to_native)
+    }
+
+    /// Closes this handle and ends its subscriptions. Idempotent.
+    #[napi(catch_unwind)]
+    pub fn close(&self) {
+        self.handle.close();
+    }
+}
