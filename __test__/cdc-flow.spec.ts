@@ -243,7 +243,10 @@ eachBackend(({ create }, title) => {
     ;(update.newValue as { list: JsonValue[] }).list.length = 0
     t.deepEqual(store.get('c', 'x')?.value, { list: [2] })
     const replayed = store.subscribe({ start: 'beginning' })
-    t.deepEqual((await take(replayed, 2)).map((event) => event.newValue), [{ list: [1] }, { list: [2] }])
+    t.deepEqual(
+      (await take(replayed, 2)).map((event) => event.newValue),
+      [{ list: [1] }, { list: [2] }],
+    )
     for (const sub of [one, two, replayed]) sub.close()
   })
 })

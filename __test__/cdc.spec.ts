@@ -121,20 +121,23 @@ eachBackend(({ create }, title) => {
     }
   })
 
-  test(title('{ afterSequence: next - 1 } delivers only new events; beyond that is InvalidArgumentError'), async (t) => {
-    const store = create()
-    t.teardown(() => store.close())
-    t.throws(() => store.subscribe({ start: { afterSequence: 0 } }), { instanceOf: InvalidArgumentError })
-    writeMany(store, 3)
-    const sub = store.subscribe({ start: { afterSequence: 2 } })
-    t.throws(() => store.subscribe({ start: { afterSequence: 3 } }), {
-      instanceOf: InvalidArgumentError,
-      code: 'INVALID_ARGUMENT',
-    })
-    store.insert('n', 'later', 1)
-    t.is((await nextEvent(sub)).actorId, 'later')
-    sub.close()
-  })
+  test(
+    title('{ afterSequence: next - 1 } delivers only new events; beyond that is InvalidArgumentError'),
+    async (t) => {
+      const store = create()
+      t.teardown(() => store.close())
+      t.throws(() => store.subscribe({ start: { afterSequence: 0 } }), { instanceOf: InvalidArgumentError })
+      writeMany(store, 3)
+      const sub = store.subscribe({ start: { afterSequence: 2 } })
+      t.throws(() => store.subscribe({ start: { afterSequence: 3 } }), {
+        instanceOf: InvalidArgumentError,
+        code: 'INVALID_ARGUMENT',
+      })
+      store.insert('n', 'later', 1)
+      t.is((await nextEvent(sub)).actorId, 'later')
+      sub.close()
+    },
+  )
 
   test(title('{ afterSequence } older than the retained history throws SubscriptionLaggedError'), async (t) => {
     const store = create({ replayBufferSize: 4 })

@@ -1,5 +1,12 @@
 // Reads and writes: acceptance scenarios 1, 2 and 6, key rules, JSON value semantics, copies.
-import { InvalidKeyError, MAX_KEY_BYTES, MAX_VALUE_BYTES, VersionMismatchError } from 'actor-store'
+import {
+  type ActorData,
+  InvalidKeyError,
+  type JsonValue,
+  MAX_KEY_BYTES,
+  MAX_VALUE_BYTES,
+  VersionMismatchError,
+} from 'actor-store'
 import test from 'ava'
 import { eachBackend } from './helpers/backends'
 import { byId } from './helpers/stream'
@@ -66,7 +73,7 @@ eachBackend(({ create }, title) => {
   test(title('scenario 6: getAll returns every actor of the type once, in a stable order'), (t) => {
     const store = create()
     t.teardown(() => store.close())
-    const expected = []
+    const expected: ActorData[] = []
     for (let i = 1; i <= 5; i++) expected.push(store.insert('users', `user:${i}`, { name: `user ${i}`, n: i }))
     store.insert('orders', 'user:6', { total: 1 })
     store.insert('users:', 'user:7', {})
@@ -108,10 +115,7 @@ eachBackend(({ create }, title) => {
       t.deepEqual(store.get('odd', key), { id: key, value: i, version: 0 }, `id ${JSON.stringify(key)}`)
       t.deepEqual(store.getAll(key), [{ id: 'id', value: i, version: 0 }], `getAll(${JSON.stringify(key)})`)
     }
-    t.deepEqual(
-      byId(store.getAll('odd')),
-      byId(ODD_KEYS.map((key, i) => ({ id: key, value: i, version: 0 }))),
-    )
+    t.deepEqual(byId(store.getAll('odd')), byId(ODD_KEYS.map((key, i) => ({ id: key, value: i, version: 0 }))))
     t.is(store.get('odd', 'valueOf'), undefined)
     t.is(store.get('valueOf', 'id'), undefined)
     t.deepEqual(store.getAll('prototype'), [])
@@ -144,7 +148,11 @@ eachBackend(({ create }, title) => {
     const store = create()
     t.teardown(() => store.close())
     const fits = ['k'.repeat(MAX_KEY_BYTES), 'ж'.repeat(MAX_KEY_BYTES / 2), `x${'€'.repeat((MAX_KEY_BYTES - 1) / 3)}`]
-    const tooLong = ['k'.repeat(MAX_KEY_BYTES + 1), `x${'ж'.repeat(MAX_KEY_BYTES / 2)}`, '🙂'.repeat(MAX_KEY_BYTES / 4 + 1)]
+    const tooLong = [
+      'k'.repeat(MAX_KEY_BYTES + 1),
+      `x${'ж'.repeat(MAX_KEY_BYTES / 2)}`,
+      '🙂'.repeat(MAX_KEY_BYTES / 4 + 1),
+    ]
     for (const key of fits) {
       t.is(Buffer.byteLength(key), MAX_KEY_BYTES)
       t.is(store.insert(key, key, 1).version, 0)
@@ -192,7 +200,7 @@ eachBackend(({ create }, title) => {
   test(title('scalars, arrays, strings and numbers round-trip exactly'), (t) => {
     const store = create()
     t.teardown(() => store.close())
-    const values = [
+    const values: JsonValue[] = [
       null,
       true,
       false,
@@ -215,7 +223,7 @@ eachBackend(({ create }, title) => {
       [],
       [[], {}, [null]],
       {},
-      { '': 'empty key', 'a.b': 1, 'ключ': '🙂', '1': 'numeric key' },
+      { '': 'empty key', 'a.b': 1, ключ: '🙂', '1': 'numeric key' },
     ]
     for (const [i, value] of values.entries()) {
       const id = `v${i}`
@@ -267,11 +275,12 @@ eachBackend(({ create }, title) => {
     ;(inserted.value as typeof input).inner.n = 42
     inserted.version = 7
     const first = store.get('c', 'x')
+    if (!first) throw new Error('actor c/x is missing')
     t.deepEqual(first, { id: 'x', value: { list: [1, 2], inner: { n: 1 } }, version: 0 })
-    ;(first?.value as typeof input).list.length = 0
+    ;(first.value as typeof input).list.length = 0
     const second = store.get('c', 'x')
     t.deepEqual(second?.value, { list: [1, 2], inner: { n: 1 } })
-    t.not(first?.value, second?.value, 'two gets return distinct objects')
+    t.not(first.value, second?.value, 'two gets return distinct objects')
     const all = store.getAll('c')
     ;(all[0].value as typeof input).inner.n = -1
     t.not(store.getAll('c')[0].value, store.getAll('c')[0].value)

@@ -51,11 +51,19 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constantFrom('get' as const, 'delete' as const), type, id }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('getAll' as const), type }), weight: 1 },
   {
-    arbitrary: fc.record({ kind: fc.constant('bad' as const), what: fc.constantFrom('value', 'version', 'key'), type, id }),
+    arbitrary: fc.record({
+      kind: fc.constant('bad' as const),
+      what: fc.constantFrom('value', 'version', 'key'),
+      type,
+      id,
+    }),
     weight: 1,
   },
 )
-const filter = fc.record({ actorType: fc.option(type, { nil: undefined }), keyPrefix: fc.option(fc.constantFrom(...PREFIXES), { nil: undefined }) })
+const filter = fc.record({
+  actorType: fc.option(type, { nil: undefined }),
+  keyPrefix: fc.option(fc.constantFrom(...PREFIXES), { nil: undefined }),
+})
 
 /** The whole store as a map: the reference every backend is compared with. */
 class Model {
@@ -72,9 +80,12 @@ class Model {
 
   run(op: Op, expectedVersion: number): Outcome {
     if (op.kind === 'getAll') {
-      return { ok: byId([...this.actors].filter(([k]) => JSON.parse(k)[0] === op.type).map(([, a]) => structuredClone(a))) }
+      return {
+        ok: byId([...this.actors].filter(([k]) => JSON.parse(k)[0] === op.type).map(([, a]) => structuredClone(a))),
+      }
     }
-    if (op.kind === 'bad') return { error: op.what === 'key' ? 'INVALID_KEY' : op.what === 'value' ? 'INVALID_VALUE' : 'INVALID_ARGUMENT' }
+    if (op.kind === 'bad')
+      return { error: op.what === 'key' ? 'INVALID_KEY' : op.what === 'value' ? 'INVALID_VALUE' : 'INVALID_ARGUMENT' }
     const key = JSON.stringify([op.type, op.id])
     const held = this.actors.get(key)
     const emit = (event: Omit<Event, 'sequence' | 'actorType' | 'actorId'>) =>
@@ -101,7 +112,13 @@ class Model {
         }
         const actor = { id: op.id, value: JSON.parse(JSON.stringify(op.value)) as JsonValue, version: held.version + 1 }
         this.actors.set(key, actor)
-        emit({ operation: 'UPDATE', previousValue: held.value, previousVersion: held.version, newValue: actor.value, newVersion: actor.version })
+        emit({
+          operation: 'UPDATE',
+          previousValue: held.value,
+          previousVersion: held.version,
+          newValue: actor.value,
+          newVersion: actor.version,
+        })
         return { ok: structuredClone(actor) }
       }
     }
@@ -133,7 +150,8 @@ function apply(store: ActorStoreApi, op: Op, expectedVersion: number): Outcome {
     }
   } catch (error) {
     if (!(error instanceof ActorStoreError)) return { error: `not an ActorStoreError: ${error}` }
-    if (error instanceof VersionMismatchError) return { error: error.code, expected: error.expected, actual: error.actual }
+    if (error instanceof VersionMismatchError)
+      return { error: error.code, expected: error.expected, actual: error.actual }
     return { error: error.code }
   }
 }
@@ -173,10 +191,15 @@ eachBackend(({ create }, title) => {
             const version = o.kind === 'cas' ? model.version(o) : 0
             deepStrictEqual(apply(store, o, version), model.run(o, version), `operation ${i}: ${JSON.stringify(o)}`)
           }
-          for (const type of TYPES) deepStrictEqual(byId(store.getAll(type)), model.run({ kind: 'getAll', type }, 0).ok)
+          for (const type of TYPES)
+            deepStrictEqual(byId(store.getAll(type)), (model.run({ kind: 'getAll', type }, 0) as { ok: unknown }).ok)
           const { all, filtered } = await streams(store, f)
           deepStrictEqual(all, model.events, 'the change stream from the beginning')
-          deepStrictEqual(filtered, model.events.filter(matches(f)), `the change stream filtered by ${JSON.stringify(f)}`)
+          deepStrictEqual(
+            filtered,
+            model.events.filter(matches(f)),
+            `the change stream filtered by ${JSON.stringify(f)}`,
+          )
         } finally {
           store.close()
         }
@@ -198,7 +221,11 @@ if (backends.length === 2) {
           for (const [i, o] of ops.entries()) {
             const version = o.kind === 'cas' ? model.version(o) : 0
             model.run(o, version)
-            deepStrictEqual(apply(stores[0], o, version), apply(stores[1], o, version), `operation ${i}: ${JSON.stringify(o)}`)
+            deepStrictEqual(
+              apply(stores[0], o, version),
+              apply(stores[1], o, version),
+              `operation ${i}: ${JSON.stringify(o)}`,
+            )
           }
           deepStrictEqual(await streams(stores[0], f), await streams(stores[1], f))
         } finally {

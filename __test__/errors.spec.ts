@@ -76,8 +76,23 @@ const BAD_VALUES: [string, () => unknown][] = [
   ['a nested BigInt', () => ({ a: [1, { b: 2n }] })],
   ['a cyclic object', cycleObject],
   ['a cyclic array', cycleArray],
-  ['an object with a throwing getter', () => ({ ok: 1, get boom() { throw new Error('getter') } })],
-  ['a throwing toJSON', () => ({ toJSON() { throw new Error('toJSON') } })],
+  [
+    'an object with a throwing getter',
+    () => ({
+      ok: 1,
+      get boom() {
+        throw new Error('getter')
+      },
+    }),
+  ],
+  [
+    'a throwing toJSON',
+    () => ({
+      toJSON() {
+        throw new Error('toJSON')
+      },
+    }),
+  ],
   ['a toJSON returning undefined', () => ({ toJSON: () => undefined })],
   [`${MAX_VALUE_BYTES + 1} bytes of JSON`, () => 'x'.repeat(MAX_VALUE_BYTES - 1)],
   [`${MAX_VALUE_BYTES + 2} bytes of JSON in fewer characters`, () => ({ s: 'é'.repeat(MAX_VALUE_BYTES / 2) })],
@@ -192,7 +207,12 @@ eachBackend(({ create }, title) => {
       expect(() => store.insert('new', 'n1', v()), InvalidValueError, 'INVALID_VALUE', 'insert of a new actor')
       expect(() => store.insert('users', 'u1', v()), InvalidValueError, 'INVALID_VALUE', 'insert of an existing actor')
       expect(() => store.update('users', 'u1', v()), InvalidValueError, 'INVALID_VALUE', 'update')
-      expect(() => store.update('users', 'nobody', v()), InvalidValueError, 'INVALID_VALUE', 'update of a missing actor')
+      expect(
+        () => store.update('users', 'nobody', v()),
+        InvalidValueError,
+        'INVALID_VALUE',
+        'update of a missing actor',
+      )
       expect(() => store.updateVersioned('users', 'u1', v(), 2), InvalidValueError, 'INVALID_VALUE', 'updateVersioned')
       expect(
         () => store.updateVersioned('users', 'u1', v(), 0),
@@ -251,7 +271,17 @@ eachBackend(({ create }, title) => {
     expect(() => store.insert('', bad(1), none), InvalidKeyError, 'INVALID_KEY', 'bad type, id and value')
     expect(() => store.insert('users', '', none), InvalidKeyError, 'INVALID_KEY', 'bad id and value')
     expect(() => store.insert('users', 'u1', none), InvalidValueError, 'INVALID_VALUE', 'existing + bad value')
-    expect(() => store.update('users', 'nobody', bad(() => 1)), InvalidValueError, 'INVALID_VALUE', 'missing + value')
+    expect(
+      () =>
+        store.update(
+          'users',
+          'nobody',
+          bad(() => 1),
+        ),
+      InvalidValueError,
+      'INVALID_VALUE',
+      'missing + value',
+    )
     expect(() => store.updateVersioned('', '', none, -1), InvalidKeyError, 'INVALID_KEY', 'everything bad')
     expect(() => store.updateVersioned(bad(null), 'u1', 1, 2), InvalidKeyError, 'INVALID_KEY', 'null type')
     expect(() => store.updateVersioned('users', '\uD800', none, -1), InvalidKeyError, 'INVALID_KEY', 'bad id first')

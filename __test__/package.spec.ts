@@ -86,10 +86,7 @@ test('plain Node (no TypeScript loader) can require the package', async (t) => {
 })
 
 test('plain Node (no TypeScript loader) can import the package', async (t) => {
-  t.is(
-    await runNode(['--input-type=module', '-e', `import * as api from 'actor-store';${PROBE}`]),
-    PROBE_OUTPUT,
-  )
+  t.is(await runNode(['--input-type=module', '-e', `import * as api from 'actor-store';${PROBE}`]), PROBE_OUTPUT)
 })
 
 eachBackend(({ create }, title) => {

@@ -42,69 +42,74 @@ nativeTest('ActorStore: scenario 7: 6 worker threads CAS-increment one counter t
   )
   const counts = (event: ChangeEvent, field: 'newValue' | 'previousValue') =>
     (event[field] as { count: number } | undefined)?.count
-  const broken = events.slice(1).find((event) => counts(event, 'newValue') !== (counts(event, 'previousValue') ?? -2) + 1)
+  const broken = events
+    .slice(1)
+    .find((event) => counts(event, 'newValue') !== (counts(event, 'previousValue') ?? -2) + 1)
   t.is(broken, undefined, 'every update adds exactly one to the value it replaced')
   t.is(store.cdcStats().totalEvents, total + 1)
 })
 
-nativeTest('ActorStore: subscribers joining mid-stream see every event once, in order, and mirror the store', async (t) => {
-  const name = uniqueName('mid-stream')
-  const store = new ActorStore({ name })
-  t.teardown(() => store.close())
-  store.insert('shared', 'counter', 0)
-  const writers = range(4).map((index) => new FixtureWorker('writer-worker.mjs', { name, index, operations: 1500 }))
-  await startAll(writers)
-  const writersDone = Promise.all(writers.map((worker) => worker.message('done', WORKER_GUARD_MS)))
-  let finished = false
-  writersDone.then(
-    () => {
-      finished = true
-    },
-    () => undefined,
-  )
-  await waitUntil(() => finished || store.cdcStats().currentSequence >= 300, 'writers to get going')
-  t.log(`joined at currentSequence ${store.cdcStats().currentSequence}${finished ? ' (writers already done)' : ''}`)
+nativeTest(
+  'ActorStore: subscribers joining mid-stream see every event once, in order, and mirror the store',
+  async (t) => {
+    const name = uniqueName('mid-stream')
+    const store = new ActorStore({ name })
+    t.teardown(() => store.close())
+    store.insert('shared', 'counter', 0)
+    const writers = range(4).map((index) => new FixtureWorker('writer-worker.mjs', { name, index, operations: 1500 }))
+    await startAll(writers)
+    const writersDone = Promise.all(writers.map((worker) => worker.message('done', WORKER_GUARD_MS)))
+    let finished = false
+    writersDone.then(
+      () => {
+        finished = true
+      },
+      () => undefined,
+    )
+    await waitUntil(() => finished || store.cdcStats().currentSequence >= 300, 'writers to get going')
+    t.log(`joined at currentSequence ${store.cdcStats().currentSequence}${finished ? ' (writers already done)' : ''}`)
 
-  const sub = store.subscribe({ start: 'beginning' })
-  const remote = new FixtureWorker('subscriber-worker.mjs', { name })
-  await remote.message('subscribed')
-  const seen: number[] = []
-  const problems: string[] = []
-  const mirror = new Map()
-  let until = Number.POSITIVE_INFINITY
-  const consumer = (async () => {
-    while (seen.length === 0 || seen[seen.length - 1] < until - 1) {
-      const result = await guard(sub.next(), `event after ${seen.length} events`, WORKER_GUARD_MS)
-      if (result.done) break
-      seen.push(result.value.sequence)
-      const problem = applyToMirror(mirror, result.value)
-      if (problem) problems.push(problem)
+    const sub = store.subscribe({ start: 'beginning' })
+    const remote = new FixtureWorker('subscriber-worker.mjs', { name })
+    await remote.message('subscribed')
+    const seen: number[] = []
+    const problems: string[] = []
+    const mirror = new Map()
+    let until = Number.POSITIVE_INFINITY
+    const consumer = (async () => {
+      while (seen.length === 0 || seen[seen.length - 1] < until - 1) {
+        const result = await guard(sub.next(), `event after ${seen.length} events`, WORKER_GUARD_MS)
+        if (result.done) break
+        seen.push(result.value.sequence)
+        const problem = applyToMirror(mirror, result.value)
+        if (problem) problems.push(problem)
+      }
+    })()
+
+    const reports = await writersDone
+    const committed = reports.reduce((sum, report) => sum + (report.committed as number), 0)
+    until = store.cdcStats().currentSequence
+    t.is(until, committed + 1, 'one event per committed write')
+    if (seen.length > 0 && seen[seen.length - 1] >= until - 1) sub.close()
+    remote.post({ until })
+    await consumer
+    sub.close()
+
+    t.deepEqual(seen, range(until), 'main thread: every sequence exactly once, in order')
+    t.deepEqual(problems, [], 'main thread: per-actor events in version order')
+    const report = await remote.message('report', WORKER_GUARD_MS)
+    t.deepEqual(report.sequences, range(until), 'worker thread: every sequence exactly once, in order')
+    t.is(report.problem, undefined, 'worker thread: per-actor events in version order')
+    const remoteMirror = new Map(report.mirror as [string, never][])
+    for (const type of ['even', 'odd', 'shared']) {
+      const actual = byId(store.getAll(type))
+      t.deepEqual(mirrorOfType(mirror, type), actual, `main mirror of '${type}' equals getAll`)
+      t.deepEqual(mirrorOfType(remoteMirror, type), actual, `worker mirror of '${type}' equals getAll`)
     }
-  })()
-
-  const reports = await writersDone
-  const committed = reports.reduce((sum, report) => sum + (report.committed as number), 0)
-  until = store.cdcStats().currentSequence
-  t.is(until, committed + 1, 'one event per committed write')
-  if (seen.length > 0 && seen[seen.length - 1] >= until - 1) sub.close()
-  remote.post({ until })
-  await consumer
-  sub.close()
-
-  t.deepEqual(seen, range(until), 'main thread: every sequence exactly once, in order')
-  t.deepEqual(problems, [], 'main thread: per-actor events in version order')
-  const report = await remote.message('report', WORKER_GUARD_MS)
-  t.deepEqual(report.sequences, range(until), 'worker thread: every sequence exactly once, in order')
-  t.is(report.problem, undefined, 'worker thread: per-actor events in version order')
-  const remoteMirror = new Map(report.mirror as [string, never][])
-  for (const type of ['even', 'odd', 'shared']) {
-    const actual = byId(store.getAll(type))
-    t.deepEqual(mirrorOfType(mirror, type), actual, `main mirror of '${type}' equals getAll`)
-    t.deepEqual(mirrorOfType(remoteMirror, type), actual, `worker mirror of '${type}' equals getAll`)
-  }
-  t.is(store.get('shared', 'counter')?.value, store.get('shared', 'counter')?.version)
-  t.is(await guard(remote.exited, 'subscriber worker exit'), 0)
-})
+    t.is(store.get('shared', 'counter')?.value, store.get('shared', 'counter')?.version)
+    t.is(await guard(remote.exited, 'subscriber worker exit'), 0)
+  },
+)
 
 nativeTest('ActorStore: a live subscription in the main thread wakes up for a write from a worker', async (t) => {
   const name = uniqueName('wake')

@@ -1,7 +1,13 @@
 // JsActorStore: the ActorStore API in pure TypeScript, in memory. It is the fallback when the native
 // addon cannot load and the baseline the benchmarks compare against, so it checks inputs in the same
 // order as ActorStore and keeps values as JSON text: every value handed out is a fresh JSON.parse.
-import { KeyAlreadyExistsError, NotFoundError, StoreClosedError, VersionMismatchError } from './errors'
+import {
+  InvalidArgumentError,
+  KeyAlreadyExistsError,
+  NotFoundError,
+  StoreClosedError,
+  VersionMismatchError,
+} from './errors'
 import { ChangeLog, type LogCursor } from './js-change-log'
 import { type EventSource, EventStream } from './subscription'
 import type {
@@ -35,7 +41,7 @@ class StoreCore {
 
   constructor(
     readonly name: string | undefined,
-    replayBufferSize: number,
+    readonly replayBufferSize: number,
   ) {
     this.log = new ChangeLog(replayBufferSize)
   }
@@ -51,6 +57,11 @@ const streamCleanup = new FinalizationRegistry<EventSource<JsonValue>>((source) 
 
 function acquireCore(name: string | undefined, replayBufferSize: number): StoreCore {
   let core = name === undefined ? undefined : namedCores.get(name)?.deref()
+  if (core !== undefined && core.replayBufferSize !== replayBufferSize) {
+    throw new InvalidArgumentError(
+      `store ${JSON.stringify(name)} is already open with replayBufferSize ${core.replayBufferSize}`,
+    )
+  }
   if (core === undefined) {
     core = new StoreCore(name, replayBufferSize)
     if (name !== undefined) {
@@ -78,8 +89,8 @@ function describeActor(actorType: string, id: string): string {
  *
  * Handles created with the same `name` in the same thread share one state (each handle has its own
  * `close()` and its own subscriptions); the state is discarded once every handle of that name is
- * closed or garbage-collected, and a later handle with that name starts empty. When a name is
- * already open, the new handle joins that store and its `replayBufferSize` is ignored.
+ * closed or garbage-collected, and a later handle with that name starts empty. Opening a name that
+ * is already open with another `replayBufferSize` throws InvalidArgumentError, as ActorStore does.
  *
  * Unlike the native `ActorStore`, a JsActorStore cannot be shared across `worker_threads`: each
  * thread has its own module instance, so the same `name` in another worker is a different store.

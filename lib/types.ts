@@ -63,7 +63,10 @@ export interface CdcStats {
 }
 
 export interface StoreOptions {
-  /** Stores with the same name in one process (any worker thread) share one state. */
+  /**
+   * Handles opened with the same name share one state: for ActorStore, across every worker thread
+   * of the process; for JsActorStore, within one thread.
+   */
   name?: string
   /** How many recent change events are held for replay (default 65536). */
   replayBufferSize?: number
