@@ -139,26 +139,44 @@ eachBackend(({ create }, title) => {
     },
   )
 
-  test(title('{ afterSequence } older than the retained history throws SubscriptionLaggedError'), async (t) => {
-    const store = create({ replayBufferSize: 4 })
-    t.teardown(() => store.close())
-    writeMany(store, 10)
-    for (const checkpoint of [0, 3, 4]) {
-      const error = t.throws(() => store.subscribe({ start: { afterSequence: checkpoint } }), {
-        instanceOf: SubscriptionLaggedError,
-        code: 'SUBSCRIPTION_LAGGED',
-      })
-      t.is(error?.firstAvailableSequence, 6)
-      t.is(error?.requestedSequence, checkpoint + 1)
+  // Each check runs on a fresh store right after the writes return: what is retained must not
+  // depend on how soon the caller looks.
+  test(title('{ afterSequence } older than the retained history throws SubscriptionLaggedError'), (t) => {
+    for (let round = 0; round < 10; round++) {
+      for (const checkpoint of [0, 3, 4]) {
+        const store = create({ replayBufferSize: 4 })
+        writeMany(store, 10)
+        const error = t.throws(() => store.subscribe({ start: { afterSequence: checkpoint } }), {
+          instanceOf: SubscriptionLaggedError,
+          code: 'SUBSCRIPTION_LAGGED',
+        })
+        t.is(error?.firstAvailableSequence, 6)
+        t.is(error?.requestedSequence, checkpoint + 1)
+        t.is(store.cdcStats().activeSubscriptions, 0)
+        store.close()
+      }
     }
-    t.is(store.cdcStats().activeSubscriptions, 0)
-    const sub = store.subscribe({ start: { afterSequence: 5 } })
-    t.deepEqual(seqs(await take(sub, 4)), [6, 7, 8, 9])
-    sub.close()
-    const fromStart = store.subscribe({ start: 'beginning' })
-    t.deepEqual(seqs(await take(fromStart, 4)), [6, 7, 8, 9], "'beginning' starts at the oldest retained event")
-    fromStart.close()
   })
+
+  test(
+    title(
+      "right after more writes than the buffer holds, 'beginning' and { afterSequence } start at the oldest retained",
+    ),
+    async (t) => {
+      for (let round = 0; round < 10; round++) {
+        const store = create({ replayBufferSize: 4 })
+        writeMany(store, 10)
+        const fromStart = store.subscribe({ start: 'beginning' })
+        t.deepEqual(seqs(await take(fromStart, 4)), [6, 7, 8, 9], "'beginning' starts at the oldest retained event")
+        store.close()
+        const again = create({ replayBufferSize: 4 })
+        writeMany(again, 10)
+        const resumed = again.subscribe({ start: { afterSequence: 5 } })
+        t.deepEqual(seqs(await take(resumed, 4)), [6, 7, 8, 9], 'afterSequence 5 starts at 6')
+        again.close()
+      }
+    },
+  )
 
   test(title("'now' (the default) skips history and starts with the next commit"), async (t) => {
     const store = create()

@@ -109,6 +109,9 @@ if (hasBackend('JsActorStore')) {
     t.teardown(() => store.close())
     store.insert('shared', 'from-main', 1)
     const worker = new FixtureWorker('js-named-probe.mjs', { name })
+    t.teardown(async () => {
+      await worker.worker.terminate()
+    })
     const report = await worker.message('report')
     t.deepEqual(report.seen, [], 'the worker does not see the main thread store')
     t.deepEqual(report.after, ['from-worker'])

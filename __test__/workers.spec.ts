@@ -1,7 +1,7 @@
 // ActorStore across real worker threads: one named store shared by every thread (scenario 7),
 // and subscribers joining mid-stream while writer threads run.
 import { ActorStore, type ChangeEvent } from 'actor-store'
-import test from 'ava'
+import test, { type ExecutionContext } from 'ava'
 import { hasBackend, uniqueName } from './helpers/backends'
 import { applyToMirror, byId, guard, mirrorOfType, nextEvent, take, waitUntil } from './helpers/stream'
 import { FixtureWorker } from './helpers/workers'
@@ -9,6 +9,15 @@ import { FixtureWorker } from './helpers/workers'
 const nativeTest = hasBackend('ActorStore') ? test : test.skip
 const range = (n: number) => Array.from({ length: n }, (_, i) => i)
 const WORKER_GUARD_MS = 90_000
+
+/** Starts fixture workers that are terminated when the test ends, even if it fails. */
+function spawn(t: ExecutionContext, count: number, name: string, data: (index: number) => unknown): FixtureWorker[] {
+  const workers = range(count).map((index) => new FixtureWorker(name, data(index)))
+  t.teardown(async () => {
+    await Promise.all(workers.map((worker) => worker.worker.terminate()))
+  })
+  return workers
+}
 
 async function startAll(workers: FixtureWorker[]): Promise<void> {
   await Promise.all(workers.map((worker) => worker.message('ready')))
@@ -22,7 +31,7 @@ nativeTest('ActorStore: scenario 7: 6 worker threads CAS-increment one counter t
   store.insert('counters', 'counter', { count: 0 })
   const threads = 6
   const increments = 150
-  const workers = range(threads).map(() => new FixtureWorker('cas-worker.mjs', { name, increments }))
+  const workers = spawn(t, threads, 'cas-worker.mjs', () => ({ name, increments }))
   await startAll(workers)
   const reports = await Promise.all(workers.map((worker) => worker.message('done', WORKER_GUARD_MS)))
   t.deepEqual(await Promise.all(workers.map((worker) => guard(worker.exited, 'worker exit'))), range(threads).fill(0))
@@ -56,7 +65,7 @@ nativeTest(
     const store = new ActorStore({ name })
     t.teardown(() => store.close())
     store.insert('shared', 'counter', 0)
-    const writers = range(4).map((index) => new FixtureWorker('writer-worker.mjs', { name, index, operations: 1500 }))
+    const writers = spawn(t, 4, 'writer-worker.mjs', (index) => ({ name, index, operations: 1500 }))
     await startAll(writers)
     const writersDone = Promise.all(writers.map((worker) => worker.message('done', WORKER_GUARD_MS)))
     let finished = false
@@ -70,7 +79,7 @@ nativeTest(
     t.log(`joined at currentSequence ${store.cdcStats().currentSequence}${finished ? ' (writers already done)' : ''}`)
 
     const sub = store.subscribe({ start: 'beginning' })
-    const remote = new FixtureWorker('subscriber-worker.mjs', { name })
+    const [remote] = spawn(t, 1, 'subscriber-worker.mjs', () => ({ name }))
     await remote.message('subscribed')
     const seen: number[] = []
     const problems: string[] = []
@@ -118,7 +127,7 @@ nativeTest('ActorStore: a live subscription in the main thread wakes up for a wr
   store.insert('counters', 'counter', { count: 41 })
   const sub = store.subscribe({ actorType: 'counters' })
   const pending = nextEvent(sub, 'the update made by the worker')
-  const worker = new FixtureWorker('cas-worker.mjs', { name, increments: 1 })
+  const [worker] = spawn(t, 1, 'cas-worker.mjs', () => ({ name, increments: 1 }))
   await startAll([worker])
   const event = await pending
   t.like(event, { sequence: 1, operation: 'UPDATE', previousVersion: 0, newVersion: 1, newValue: { count: 42 } })

@@ -84,6 +84,9 @@ impl Ring {
 
 type Waker = Box<dyn FnOnce() + Send>;
 
+/// Publishing trails a commit by microseconds; this bound only guards against a stalled processor.
+const CATCH_UP_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// The broadcast point between the processor and subscribers: a bounded ring all readers share
 /// (so replay and live delivery are one cursor over one sequence), plus wake-ups for readers
 /// waiting on the next publish — as callbacks (for the event loop) or a condition variable.
@@ -200,6 +203,15 @@ impl History {
             }
         }
         true
+    }
+
+    /// Waits (briefly, bounded) until every change committed before the call is published, so a
+    /// reader sees at least what was written before it looked.
+    pub fn catch_up(&self) {
+        let target = self.next_sequence();
+        if self.end() < target {
+            self.wait_until(|| self.end() >= target || self.is_closed(), CATCH_UP_TIMEOUT);
+        }
     }
 
     pub fn active_subscriptions(&self) -> u64 {

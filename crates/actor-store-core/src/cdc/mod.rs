@@ -10,7 +10,6 @@ mod subscription;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::Duration;
 
 pub use history::History;
 pub use processor::Reorder;
@@ -25,9 +24,6 @@ use crate::error::StoreError;
 use crate::model::CdcStats;
 use crate::model::StartPosition;
 use crate::model::SubscriptionOptions;
-
-/// How long `stats` waits for the processor to publish what was committed before it.
-const STATS_FLUSH_TIMEOUT: Duration = Duration::from_secs(1);
 
 pub struct ChangeStream {
     sequencer: Sequencer,
@@ -57,6 +53,8 @@ impl ChangeStream {
     }
 
     pub fn subscribe(&self, options: &SubscriptionOptions, handle_closed: Arc<AtomicBool>) -> Result<Subscription> {
+        // Resolve the start against everything committed so far, not a history a moment behind.
+        self.history.catch_up();
         let next = self.sequencer.next_sequence();
         let ring = self.history.read();
         let lagged = |requested| StoreError::SubscriptionLagged {
@@ -99,9 +97,9 @@ impl ChangeStream {
 
     /// Counters as of every change committed before the call (waits briefly for the processor).
     pub fn stats(&self) -> CdcStats {
-        let next = self.sequencer.next_sequence();
         let history = &self.history;
-        history.wait_until(|| history.end() >= next || history.is_closed(), STATS_FLUSH_TIMEOUT);
+        history.catch_up();
+        let next = self.sequencer.next_sequence();
         let ring = history.read();
         CdcStats {
             total_events: next,

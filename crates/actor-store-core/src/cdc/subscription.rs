@@ -75,6 +75,7 @@ impl Subscription {
             self.close();
             return Ok(Polled::Ended);
         }
+        self.history.catch_up();
         if self.cursor >= self.history.end() {
             return Ok(Polled::Pending);
         }
