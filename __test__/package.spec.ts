@@ -60,10 +60,10 @@ test('the package.json entry points and types exist', (t) => {
   }
 })
 
-function runNode(args: string[]): Promise<string> {
+function runNode(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
   return guard(
     new Promise((resolve, reject) => {
-      execFile(process.execPath, args, { cwd: root }, (error, stdout, stderr) => {
+      execFile(process.execPath, args, { cwd: root, env }, (error, stdout, stderr) => {
         if (error) reject(new Error(`${error.message}\n${stderr}`))
         else resolve(stdout)
       })
@@ -87,6 +87,23 @@ test('plain Node (no TypeScript loader) can require the package', async (t) => {
 
 test('plain Node (no TypeScript loader) can import the package', async (t) => {
   t.is(await runNode(['--input-type=module', '-e', `import * as api from 'actor-store';${PROBE}`]), PROBE_OUTPUT)
+})
+
+test('without a loadable native addon, ActorStore says why and JsActorStore still works', async (t) => {
+  const probe = `
+    const api = require('actor-store')
+    let failure
+    try { new api.ActorStore() } catch (error) {
+      failure = { typed: error instanceof api.ActorStoreError, code: error.code, says: /could not be loaded/.test(error.message) }
+    }
+    const store = new api.JsActorStore()
+    console.log(JSON.stringify({ failure, js: store.insert('t', 'a', 1) }))
+  `
+  const env = { ...process.env, NAPI_RS_NATIVE_LIBRARY_PATH: join(root, 'no-such-dir', 'actor-store.node') }
+  t.deepEqual(JSON.parse(await runNode(['-e', probe], env)), {
+    failure: { typed: true, code: 'NATIVE_UNAVAILABLE', says: true },
+    js: { id: 'a', value: 1, version: 0 },
+  })
 })
 
 eachBackend(({ create }, title) => {
