@@ -8,10 +8,7 @@ pub fn to_native(error: StoreError) -> NativeError {
     // The TS layer reads these two codes' numbers from the message as JSON.
     let message = match &error {
         StoreError::VersionMismatch { expected, actual } => format!("{{\"expected\":{expected},\"actual\":{actual}}}"),
-        StoreError::SubscriptionLagged {
-            requested,
-            first_available,
-        } => {
+        StoreError::SubscriptionLagged { requested, first_available } => {
             format!("{{\"firstAvailable\":{first_available},\"requested\":{requested}}}")
         }
         other => other.to_string(),
@@ -32,8 +29,6 @@ pub fn to_u64(what: &str, number: f64) -> Result<u64> {
     {
         Ok(number as u64)
     } else {
-        Err(invalid_argument(format!(
-            "{what} must be a non-negative integer, got {number}"
-        )))
+        Err(invalid_argument(format!("{what} must be a non-negative integer, got {number}")))
     }
 }

@@ -56,19 +56,14 @@ impl NativeStore {
             Some(name) => registry::open_named(&name, config),
             None => registry::open_private(config),
         };
-        Ok(Self {
-            handle: handle.map_err(to_native)?,
-        })
+        Ok(Self { handle: handle.map_err(to_native)? })
     }
 
     /// Returns the new actor's version (0).
     #[napi(catch_unwind)]
     pub fn insert(&self, actor_type: String, id: String, json: String) -> Result<u32> {
         let store = self.handle.store().map_err(to_native)?;
-        store
-            .insert(&actor_type, &id, &json)
-            .map(|v| v as u32)
-            .map_err(to_native)
+        store.insert(&actor_type, &id, &json).map(|v| v as u32).map_err(to_native)
     }
 
     /// The actor as `{"id","value","version"}` JSON, or null.
@@ -83,10 +78,7 @@ impl NativeStore {
     #[napi(catch_unwind)]
     pub fn update(&self, actor_type: String, id: String, json: String) -> Result<f64> {
         let store = self.handle.store().map_err(to_native)?;
-        store
-            .update(&actor_type, &id, &json)
-            .map(|v| v as f64)
-            .map_err(to_native)
+        store.update(&actor_type, &id, &json).map(|v| v as f64).map_err(to_native)
     }
 
     /// Compare-and-swap; returns the new version.
@@ -94,10 +86,7 @@ impl NativeStore {
     pub fn update_versioned(&self, actor_type: String, id: String, json: String, expected_version: f64) -> Result<f64> {
         let expected = to_u64("expectedVersion", expected_version)?;
         let store = self.handle.store().map_err(to_native)?;
-        store
-            .update_versioned(&actor_type, &id, &json, expected)
-            .map(|v| v as f64)
-            .map_err(to_native)
+        store.update_versioned(&actor_type, &id, &json, expected).map(|v| v as f64).map_err(to_native)
     }
 
     /// The deleted actor's last state as JSON, or null if it did not exist.
@@ -112,10 +101,7 @@ impl NativeStore {
     #[napi(catch_unwind)]
     pub fn get_all(&self, actor_type: String) -> Result<String> {
         let store = self.handle.store().map_err(to_native)?;
-        store
-            .get_all(&actor_type)
-            .map(|actors| json::actors(&actors))
-            .map_err(to_native)
+        store.get_all(&actor_type).map(|actors| json::actors(&actors)).map_err(to_native)
     }
 
     /// `start_kind` is 'now' | 'beginning' | 'afterSequence' | 'timestamp'; `start_value` the number for the last two.
@@ -134,11 +120,7 @@ impl NativeStore {
             "timestamp" => StartPosition::Timestamp(to_u64("timestamp", start_value)?),
             other => return Err(invalid_argument(format!("unknown start position {other:?}"))),
         };
-        let options = SubscriptionOptions {
-            start,
-            actor_type,
-            key_prefix,
-        };
+        let options = SubscriptionOptions { start, actor_type, key_prefix };
         let subscription = self.handle.subscribe(&options).map_err(to_native)?;
         Ok(NativeSubscription::new(subscription))
     }

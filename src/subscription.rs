@@ -16,9 +16,7 @@ pub struct NativeSubscription {
 
 impl NativeSubscription {
     pub fn new(subscription: Subscription) -> Self {
-        Self {
-            inner: Mutex::new(subscription),
-        }
+        Self { inner: Mutex::new(subscription) }
     }
 }
 
@@ -39,11 +37,7 @@ impl NativeSubscription {
     /// are still on their way, so the caller keeps its event loop alive until the wake-up.
     #[napi(catch_unwind)]
     pub fn wait_ready(&self, wake: Function<(), ()>) -> napi::Result<bool> {
-        let wake = wake
-            .build_threadsafe_function::<()>()
-            .weak::<true>()
-            .callee_handled::<false>()
-            .build()?;
+        let wake = wake.build_threadsafe_function::<()>().weak::<true>().callee_handled::<false>().build()?;
         Ok(self.inner.lock().wake_when_ready(Box::new(move || {
             wake.call((), ThreadsafeFunctionCallMode::NonBlocking);
         })))

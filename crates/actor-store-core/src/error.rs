@@ -25,6 +25,12 @@ pub enum StoreError {
         first_available: u64,
     },
     StoreClosed,
+    /// The data directory is in use by another process.
+    StoreLocked(String),
+    /// The data directory is damaged, or holds something that is not an Actor Store.
+    StoreCorrupted(String),
+    /// The file system refused (not a directory, no permission, disk full, …).
+    Storage(String),
     /// A bug: a caught panic or a broken invariant. Never caused by input.
     Internal(String),
 }
@@ -40,6 +46,9 @@ impl StoreError {
             Self::InvalidArgument(_) => "INVALID_ARGUMENT",
             Self::SubscriptionLagged { .. } => "SUBSCRIPTION_LAGGED",
             Self::StoreClosed => "STORE_CLOSED",
+            Self::StoreLocked(_) => "STORE_LOCKED",
+            Self::StoreCorrupted(_) => "STORE_CORRUPTED",
+            Self::Storage(_) => "STORAGE_ERROR",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -53,14 +62,15 @@ impl fmt::Display for StoreError {
             Self::VersionMismatch { expected, actual } => {
                 write!(f, "version mismatch: expected {expected}, actual {actual}")
             }
-            Self::InvalidKey(why) | Self::InvalidValue(why) | Self::InvalidArgument(why) => f.write_str(why),
-            Self::SubscriptionLagged {
-                requested,
-                first_available,
-            } => write!(
-                f,
-                "subscriber fell behind: needed sequence {requested}, oldest retained is {first_available}"
-            ),
+            Self::InvalidKey(why)
+            | Self::InvalidValue(why)
+            | Self::InvalidArgument(why)
+            | Self::StoreLocked(why)
+            | Self::StoreCorrupted(why)
+            | Self::Storage(why) => f.write_str(why),
+            Self::SubscriptionLagged { requested, first_available } => {
+                write!(f, "subscriber fell behind: needed sequence {requested}, oldest retained is {first_available}")
+            }
             Self::StoreClosed => f.write_str("the store is closed"),
             Self::Internal(why) => write!(f, "internal error: {why}"),
         }

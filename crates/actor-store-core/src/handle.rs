@@ -20,10 +20,7 @@ pub struct StoreHandle<B: StorageBackend = MemoryBackend> {
 impl<B: StorageBackend> StoreHandle<B> {
     /// A handle on `store`, or None if it has already shut down.
     pub fn acquire(store: Arc<Store<B>>) -> Option<Self> {
-        store.acquire().then(|| Self {
-            store,
-            closed: Arc::new(AtomicBool::new(false)),
-        })
+        store.acquire().then(|| Self { store, closed: Arc::new(AtomicBool::new(false)) })
     }
 
     /// The store, while this handle is open.

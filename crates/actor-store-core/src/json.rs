@@ -72,12 +72,8 @@ pub fn event(event: &ChangeEvent) -> String {
     let values =
         event.previous.as_ref().map_or(0, |r| r.value.len()) + event.next.as_ref().map_or(0, |r| r.value.len());
     let mut out = String::with_capacity(values + event.actor_type.len() + event.actor_id.len() + 160);
-    let _ = write!(
-        out,
-        "{{\"sequence\":{},\"operation\":\"{}\",\"actorType\":",
-        event.sequence,
-        event.operation.as_str()
-    );
+    let _ =
+        write!(out, "{{\"sequence\":{},\"operation\":\"{}\",\"actorType\":", event.sequence, event.operation.as_str());
     push_string(&mut out, &event.actor_type);
     out.push_str(",\"actorId\":");
     push_string(&mut out, &event.actor_id);
@@ -107,15 +103,8 @@ mod tests {
 
     #[test]
     fn strings_round_trip_through_a_json_parser() {
-        for text in [
-            "plain",
-            "a:b",
-            "quote\"back\\slash",
-            "new\nline\ttab\r",
-            "\u{1}\u{1f}",
-            "ключ 🙂",
-            "\u{2028}",
-        ] {
+        for text in ["plain", "a:b", "quote\"back\\slash", "new\nline\ttab\r", "\u{1}\u{1f}", "ключ 🙂", "\u{2028}"]
+        {
             let parsed: String = serde_json::from_str(&quoted(text)).unwrap();
             assert_eq!(parsed, text);
         }
@@ -123,14 +112,8 @@ mod tests {
 
     #[test]
     fn actor_json_has_the_api_shape() {
-        let record = Record {
-            value: "{\"n\":1}".into(),
-            version: 3,
-        };
+        let record = Record { value: "{\"n\":1}".into(), version: 3 };
         let parsed: serde_json::Value = serde_json::from_str(&actor("u\"1", &record)).unwrap();
-        assert_eq!(
-            parsed,
-            serde_json::json!({ "id": "u\"1", "value": { "n": 1 }, "version": 3 })
-        );
+        assert_eq!(parsed, serde_json::json!({ "id": "u\"1", "value": { "n": 1 }, "version": 3 }));
     }
 }

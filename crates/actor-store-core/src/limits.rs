@@ -20,9 +20,7 @@ pub fn check_key(what: &str, key: &str) -> Result<()> {
         return Err(StoreError::InvalidKey(format!("{what} must not be empty")));
     }
     if key.len() > MAX_KEY_BYTES {
-        return Err(StoreError::InvalidKey(format!(
-            "{what} is longer than {MAX_KEY_BYTES} UTF-8 bytes"
-        )));
+        return Err(StoreError::InvalidKey(format!("{what} is longer than {MAX_KEY_BYTES} UTF-8 bytes")));
     }
     Ok(())
 }
@@ -30,9 +28,7 @@ pub fn check_key(what: &str, key: &str) -> Result<()> {
 /// Checks that `json` is one well-formed JSON document within the size limit.
 pub fn check_value(json: &str) -> Result<()> {
     if json.len() > MAX_VALUE_BYTES {
-        return Err(StoreError::InvalidValue(format!(
-            "value is larger than {MAX_VALUE_BYTES} bytes of JSON"
-        )));
+        return Err(StoreError::InvalidValue(format!("value is larger than {MAX_VALUE_BYTES} bytes of JSON")));
     }
     serde_json::from_str::<IgnoredAny>(json)
         .map(|_| ())
@@ -56,10 +52,7 @@ mod tests {
     #[test]
     fn keys_must_be_non_empty_and_bounded() {
         assert_eq!(check_key("id", "").unwrap_err().code(), "INVALID_KEY");
-        assert_eq!(
-            check_key("id", &"x".repeat(MAX_KEY_BYTES + 1)).unwrap_err().code(),
-            "INVALID_KEY"
-        );
+        assert_eq!(check_key("id", &"x".repeat(MAX_KEY_BYTES + 1)).unwrap_err().code(), "INVALID_KEY");
         assert!(check_key("id", &"x".repeat(MAX_KEY_BYTES)).is_ok());
         assert!(check_key("id", "ключ:🙂").is_ok());
     }

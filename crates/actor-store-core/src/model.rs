@@ -70,11 +70,7 @@ pub struct SubscriptionOptions {
 
 impl Default for SubscriptionOptions {
     fn default() -> Self {
-        Self {
-            start: StartPosition::Now,
-            actor_type: None,
-            key_prefix: None,
-        }
+        Self { start: StartPosition::Now, actor_type: None, key_prefix: None }
     }
 }
 

@@ -14,8 +14,12 @@ use crate::error::StoreError;
 use crate::model::ActorData;
 use crate::model::Record;
 
+/// Called with (actor type, id, record) for every actor.
+pub type ScanVisitor<'a> = dyn FnMut(&Arc<str>, &Arc<str>, &Record) + 'a;
+
 /// State storage with per-key exclusive writes. The `commit` closures run while the key is
-/// locked; the store allocates the change's sequence inside them.
+/// locked; the store sequences (and, when persistent, journals) the change inside them, and an
+/// error from `commit` leaves the record as it was.
 pub trait StorageBackend: Send + Sync + 'static {
     fn get(&self, actor_type: &str, id: &str) -> Option<Record>;
 
@@ -25,7 +29,7 @@ pub trait StorageBackend: Send + Sync + 'static {
     /// Adds `record` for a key that must not exist (else `KeyAlreadyExists`).
     fn insert<F>(&self, actor_type: &str, id: &str, record: Record, commit: F) -> Result<()>
     where
-        F: FnOnce(&Arc<str>, &Arc<str>);
+        F: FnOnce(&Arc<str>, &Arc<str>) -> Result<()>;
 
     /// Replaces an existing record (else `NotFound`) with the one `change` returns; an error from
     /// `change` leaves the record as it was.
@@ -34,9 +38,15 @@ pub trait StorageBackend: Send + Sync + 'static {
         F: FnOnce(&Arc<str>, &Arc<str>, &Record) -> Result<Record>;
 
     /// Removes a record if present and returns it.
-    fn remove<F>(&self, actor_type: &str, id: &str, commit: F) -> Option<Record>
+    fn remove<F>(&self, actor_type: &str, id: &str, commit: F) -> Result<Option<Record>>
     where
-        F: FnOnce(&Arc<str>, &Arc<str>, &Record);
+        F: FnOnce(&Arc<str>, &Arc<str>, &Record) -> Result<()>;
+
+    /// Sets a record whatever was there, without a change event (loading a persistent store).
+    fn load(&self, actor_type: &str, id: &str, record: Record);
+
+    /// Visits every actor (snapshots). Writers must be held off by the caller for a consistent view.
+    fn scan(&self, visit: &mut ScanVisitor<'_>);
 
     /// Number of actors of every type.
     fn len(&self) -> usize;
@@ -78,29 +88,20 @@ impl StorageBackend for MemoryBackend {
             return Vec::new();
         };
         map.iter()
-            .map(|entry| ActorData {
-                id: entry.key().clone(),
-                value: entry.value.clone(),
-                version: entry.version,
-            })
+            .map(|entry| ActorData { id: entry.key().clone(), value: entry.value.clone(), version: entry.version })
             .collect()
     }
 
     fn insert<F>(&self, actor_type: &str, id: &str, record: Record, commit: F) -> Result<()>
     where
-        F: FnOnce(&Arc<str>, &Arc<str>),
+        F: FnOnce(&Arc<str>, &Arc<str>) -> Result<()>,
     {
         let map = self.type_map(actor_type);
         let result = match map.entry(Arc::from(id)) {
-            Entry::Occupied(_) => Err(StoreError::KeyAlreadyExists {
-                actor_type: actor_type.into(),
-                id: id.into(),
-            }),
-            Entry::Vacant(slot) => {
-                commit(map.key(), slot.key());
+            Entry::Occupied(_) => Err(StoreError::KeyAlreadyExists { actor_type: actor_type.into(), id: id.into() }),
+            Entry::Vacant(slot) => commit(map.key(), slot.key()).map(|()| {
                 slot.insert(record);
-                Ok(())
-            }
+            }),
         };
         result
     }
@@ -109,10 +110,7 @@ impl StorageBackend for MemoryBackend {
     where
         F: FnOnce(&Arc<str>, &Arc<str>, &Record) -> Result<Record>,
     {
-        let not_found = || StoreError::NotFound {
-            actor_type: actor_type.into(),
-            id: id.into(),
-        };
+        let not_found = || StoreError::NotFound { actor_type: actor_type.into(), id: id.into() };
         let map = self.types.get(actor_type).ok_or_else(not_found)?;
         let mut slot = map.get_mut(id).ok_or_else(not_found)?;
         let next = change(map.key(), slot.key(), slot.value())?;
@@ -120,16 +118,36 @@ impl StorageBackend for MemoryBackend {
         Ok(())
     }
 
-    fn remove<F>(&self, actor_type: &str, id: &str, commit: F) -> Option<Record>
+    fn remove<F>(&self, actor_type: &str, id: &str, commit: F) -> Result<Option<Record>>
     where
-        F: FnOnce(&Arc<str>, &Arc<str>, &Record),
+        F: FnOnce(&Arc<str>, &Arc<str>, &Record) -> Result<()>,
     {
-        let map = self.types.get(actor_type)?;
-        map.remove_if(id, |key, record| {
-            commit(map.key(), key, record);
-            true
-        })
-        .map(|(_, record)| record)
+        let Some(map) = self.types.get(actor_type) else { return Ok(None) };
+        // The predicate runs under the shard lock: commit there, and keep the record on failure.
+        let mut failure = None;
+        let removed = map.remove_if(id, |key, record| match commit(map.key(), key, record) {
+            Ok(()) => true,
+            Err(error) => {
+                failure = Some(error);
+                false
+            }
+        });
+        match failure {
+            Some(error) => Err(error),
+            None => Ok(removed.map(|(_, record)| record)),
+        }
+    }
+
+    fn load(&self, actor_type: &str, id: &str, record: Record) {
+        self.type_map(actor_type).insert(Arc::from(id), record);
+    }
+
+    fn scan(&self, visit: &mut ScanVisitor<'_>) {
+        for map in self.types.iter() {
+            for entry in map.iter() {
+                visit(map.key(), entry.key(), entry.value());
+            }
+        }
     }
 
     fn len(&self) -> usize {

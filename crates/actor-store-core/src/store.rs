@@ -3,11 +3,13 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
+use parking_lot::RwLock;
 
 use crate::cdc::ChangeStream;
 use crate::cdc::Subscription;
 use crate::error::Result;
 use crate::error::StoreError;
+use crate::journal::Journal;
 use crate::limits;
 use crate::limits::check_key;
 use crate::limits::check_value;
@@ -17,6 +19,8 @@ use crate::model::Json;
 use crate::model::Operation;
 use crate::model::Record;
 use crate::model::SubscriptionOptions;
+use crate::snapshot::Snapshot;
+use crate::snapshot::SnapshotActor;
 use crate::storage::MemoryBackend;
 use crate::storage::StorageBackend;
 
@@ -28,9 +32,7 @@ pub struct StoreConfig {
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        Self {
-            replay_buffer_size: limits::DEFAULT_REPLAY_BUFFER_SIZE,
-        }
+        Self { replay_buffer_size: limits::DEFAULT_REPLAY_BUFFER_SIZE }
     }
 }
 
@@ -45,6 +47,8 @@ struct Lifecycle {
 /// resulting change into the change stream before the lock is released.
 pub struct Store<B: StorageBackend = MemoryBackend> {
     backend: B,
+    /// Writes hold it shared; snapshots and restores hold it exclusively, for a point-in-time view.
+    gate: RwLock<()>,
     changes: ChangeStream,
     config: StoreConfig,
     closed: AtomicBool,
@@ -55,17 +59,24 @@ pub type MemoryStore = Store<MemoryBackend>;
 
 impl Store<MemoryBackend> {
     pub fn in_memory(config: StoreConfig) -> Result<Arc<Self>> {
-        Self::with_backend(MemoryBackend::new(), 0, config)
+        Self::with_backend(MemoryBackend::new(), 0, config, None)
     }
 }
 
 impl<B: StorageBackend> Store<B> {
-    /// A store over `backend`, whose next change gets sequence `next_sequence`.
-    pub fn with_backend(backend: B, next_sequence: u64, config: StoreConfig) -> Result<Arc<Self>> {
+    /// A store over `backend` (already holding any recovered state), whose next change gets
+    /// sequence `next_sequence`; every change is also recorded in `journal` when given.
+    pub fn with_backend(
+        backend: B,
+        next_sequence: u64,
+        config: StoreConfig,
+        journal: Option<Arc<dyn Journal>>,
+    ) -> Result<Arc<Self>> {
         limits::check_replay_buffer_size(config.replay_buffer_size)?;
         Ok(Arc::new(Self {
             backend,
-            changes: ChangeStream::new(next_sequence, config.replay_buffer_size),
+            gate: RwLock::new(()),
+            changes: ChangeStream::new(next_sequence, config.replay_buffer_size, journal),
             config,
             closed: AtomicBool::new(false),
             lifecycle: Mutex::new(Lifecycle::default()),
@@ -98,14 +109,17 @@ impl<B: StorageBackend> Store<B> {
 
     /// Adds a new actor at version 0.
     pub fn insert(&self, actor_type: &str, id: &str, value: &str) -> Result<u64> {
-        let record = Record {
-            value: self.check_write(actor_type, id, value)?,
-            version: 0,
-        };
+        let record = Record { value: self.check_write(actor_type, id, value)?, version: 0 };
         let sequencer = self.changes.sequencer();
-        self.backend.insert(actor_type, id, record.clone(), |actor_type, id| {
-            sequencer.append(Operation::Insert, actor_type, id, None, Some(&record));
-        })?;
+        let mut sequence = 0;
+        {
+            let _writing = self.gate.read();
+            self.backend.insert(actor_type, id, record.clone(), |actor_type, id| {
+                sequence = sequencer.append(Operation::Insert, actor_type, id, None, Some(&record))?;
+                Ok(())
+            })?;
+        }
+        sequencer.make_durable(sequence)?;
         Ok(0)
     }
 
@@ -129,22 +143,20 @@ impl<B: StorageBackend> Store<B> {
     fn replace(&self, actor_type: &str, id: &str, value: &str, expected: Option<u64>) -> Result<u64> {
         let value = self.check_write(actor_type, id, value)?;
         let sequencer = self.changes.sequencer();
-        let mut version = 0;
-        self.backend.update(actor_type, id, |actor_type, id, current| {
-            if let Some(expected) = expected.filter(|&expected| expected != current.version) {
-                return Err(StoreError::VersionMismatch {
-                    expected,
-                    actual: current.version,
-                });
-            }
-            let next = Record {
-                value,
-                version: current.version + 1,
-            };
-            sequencer.append(Operation::Update, actor_type, id, Some(current), Some(&next));
-            version = next.version;
-            Ok(next)
-        })?;
+        let (mut version, mut sequence) = (0, 0);
+        {
+            let _writing = self.gate.read();
+            self.backend.update(actor_type, id, |actor_type, id, current| {
+                if let Some(expected) = expected.filter(|&expected| expected != current.version) {
+                    return Err(StoreError::VersionMismatch { expected, actual: current.version });
+                }
+                let next = Record { value, version: current.version + 1 };
+                sequence = sequencer.append(Operation::Update, actor_type, id, Some(current), Some(&next))?;
+                version = next.version;
+                Ok(next)
+            })?;
+        }
+        sequencer.make_durable(sequence)?;
         Ok(version)
     }
 
@@ -154,9 +166,18 @@ impl<B: StorageBackend> Store<B> {
         check_key("actorType", actor_type)?;
         check_key("id", id)?;
         let sequencer = self.changes.sequencer();
-        Ok(self.backend.remove(actor_type, id, |actor_type, id, current| {
-            sequencer.append(Operation::Delete, actor_type, id, Some(current), None);
-        }))
+        let mut sequence = 0;
+        let removed = {
+            let _writing = self.gate.read();
+            self.backend.remove(actor_type, id, |actor_type, id, current| {
+                sequence = sequencer.append(Operation::Delete, actor_type, id, Some(current), None)?;
+                Ok(())
+            })?
+        };
+        if removed.is_some() {
+            sequencer.make_durable(sequence)?;
+        }
+        Ok(removed)
     }
 
     pub fn get_all(&self, actor_type: &str) -> Result<Vec<ActorData>> {
@@ -165,26 +186,66 @@ impl<B: StorageBackend> Store<B> {
         Ok(self.backend.get_all(actor_type))
     }
 
+    /// Every actor as of one point in the sequence, taken while writers wait.
+    pub fn snapshot(&self) -> Result<Snapshot> {
+        self.check_open()?;
+        let _exclusive = self.gate.write();
+        let mut actors = Vec::with_capacity(self.backend.len());
+        self.backend.scan(&mut |actor_type, id, record| {
+            actors.push(SnapshotActor {
+                actor_type: actor_type.clone(),
+                id: id.clone(),
+                value: record.value.clone(),
+                version: record.version,
+            });
+        });
+        Ok(Snapshot { sequence: self.changes.sequencer().next_sequence(), actors })
+    }
+
+    /// Makes the state exactly `snapshot`'s (values and versions), emitting a change event for
+    /// every actor that differs, so a consumer mirroring the stream stays equal to the store.
+    /// Returns how many changes that took. Checks the whole snapshot before changing anything.
+    pub fn restore(&self, snapshot: &Snapshot) -> Result<u64> {
+        self.check_open()?;
+        let wanted = crate::restore::check(snapshot)?;
+        let _exclusive = self.gate.write();
+        let sequencer = self.changes.sequencer();
+        let plan = crate::restore::plan(&self.backend, &wanted);
+        let mut last = None;
+        for (actor_type, id) in &plan.removals {
+            self.backend.remove(actor_type, id, |actor_type, id, current| {
+                last = Some(sequencer.append(Operation::Delete, actor_type, id, Some(current), None)?);
+                Ok(())
+            })?;
+        }
+        for actor in &plan.inserts {
+            let record = Record { value: actor.value.clone(), version: actor.version };
+            self.backend.insert(&actor.actor_type, &actor.id, record.clone(), |actor_type, id| {
+                last = Some(sequencer.append(Operation::Insert, actor_type, id, None, Some(&record))?);
+                Ok(())
+            })?;
+        }
+        for actor in &plan.updates {
+            self.backend.update(&actor.actor_type, &actor.id, |actor_type, id, current| {
+                let next = Record { value: actor.value.clone(), version: actor.version };
+                last = Some(sequencer.append(Operation::Update, actor_type, id, Some(current), Some(&next))?);
+                Ok(next)
+            })?;
+        }
+        if let Some(sequence) = last {
+            sequencer.make_durable(sequence)?;
+        }
+        Ok(plan.changes() as u64)
+    }
+
     /// A subscription that ends when `handle_closed` is set or the store closes.
     pub fn subscribe(&self, options: &SubscriptionOptions, handle_closed: Arc<AtomicBool>) -> Result<Subscription> {
         self.check_open()?;
-        if options
-            .actor_type
-            .as_deref()
-            .is_some_and(|t| t.is_empty() || t.len() > limits::MAX_KEY_BYTES)
-        {
-            return Err(StoreError::InvalidArgument(
-                "actorType filter must be a non-empty key".into(),
-            ));
+        if options.actor_type.as_deref().is_some_and(|t| t.is_empty() || t.len() > limits::MAX_KEY_BYTES) {
+            return Err(StoreError::InvalidArgument("actorType filter must be a non-empty key".into()));
         }
-        if options
-            .key_prefix
-            .as_deref()
-            .is_some_and(|p| p.len() > limits::MAX_KEY_BYTES)
-        {
-            return Err(StoreError::InvalidArgument(
-                "keyPrefix is longer than a key can be".into(),
-            ));
+        if options.key_prefix.as_deref().is_some_and(|p| p.len() > limits::MAX_KEY_BYTES) {
+            return Err(StoreError::InvalidArgument("keyPrefix is longer than a key can be".into()));
         }
         self.changes.subscribe(options, handle_closed)
     }

@@ -15,10 +15,7 @@ use actor_store_core::SubscriptionOptions;
 use common::*;
 
 fn from(start: StartPosition) -> SubscriptionOptions {
-    SubscriptionOptions {
-        start,
-        ..Default::default()
-    }
+    SubscriptionOptions { start, ..Default::default() }
 }
 
 #[test]
@@ -45,9 +42,7 @@ fn timestamp_start_skips_older_events_and_keeps_later_ones() {
     let mut subscription = handle.subscribe(&from(StartPosition::Timestamp(cut))).unwrap();
     assert_eq!(take(&mut subscription, 1)[0]["actorId"], "new");
     // A start in the future delivers only events at or after it.
-    let mut future = handle
-        .subscribe(&from(StartPosition::Timestamp(now_ms() + 60_000)))
-        .unwrap();
+    let mut future = handle.subscribe(&from(StartPosition::Timestamp(now_ms() + 60_000))).unwrap();
     store.insert("t", "soon", "3").unwrap();
     assert!(drain(&mut future).is_empty());
 }
@@ -64,23 +59,11 @@ fn a_subscriber_behind_the_replay_buffer_gets_lagged_never_a_skip() {
     assert_eq!((stats.replay_buffer_size, stats.events_dropped), (4, 6));
     let error = slow.poll(100).unwrap_err();
     assert_eq!(error.code(), "SUBSCRIPTION_LAGGED");
-    assert_eq!(
-        error,
-        actor_store_core::StoreError::SubscriptionLagged {
-            requested: 0,
-            first_available: 6
-        }
-    );
+    assert_eq!(error, actor_store_core::StoreError::SubscriptionLagged { requested: 0, first_available: 6 });
     assert_eq!(slow.poll(100).unwrap(), Polled::Ended);
     // Starting before the retained history fails at once, with the first available sequence.
     let late = handle.subscribe(&from(StartPosition::AfterSequence(2))).err().unwrap();
-    assert_eq!(
-        late,
-        actor_store_core::StoreError::SubscriptionLagged {
-            requested: 3,
-            first_available: 6
-        }
-    );
+    assert_eq!(late, actor_store_core::StoreError::SubscriptionLagged { requested: 3, first_available: 6 });
     let from_ts = handle.subscribe(&from(StartPosition::Timestamp(0))).err().unwrap();
     assert_eq!(from_ts.code(), "SUBSCRIPTION_LAGGED");
     // 'beginning' means the oldest retained event.
@@ -96,10 +79,7 @@ fn failed_operations_take_no_sequence_and_emit_nothing() {
     let mut subscription = handle.subscribe(&from(StartPosition::Now)).unwrap();
     assert_eq!(store.insert("t", "x", "2").unwrap_err().code(), "KEY_ALREADY_EXISTS");
     assert_eq!(store.update("t", "missing", "2").unwrap_err().code(), "NOT_FOUND");
-    assert_eq!(
-        store.update_versioned("t", "x", "2", 7).unwrap_err().code(),
-        "VERSION_MISMATCH"
-    );
+    assert_eq!(store.update_versioned("t", "x", "2", 7).unwrap_err().code(), "VERSION_MISMATCH");
     assert_eq!(store.insert("t", "", "2").unwrap_err().code(), "INVALID_KEY");
     assert_eq!(store.insert("", "y", "2").unwrap_err().code(), "INVALID_KEY");
     assert_eq!(store.insert("t", "y", "{oops").unwrap_err().code(), "INVALID_VALUE");
@@ -131,10 +111,7 @@ fn stats_count_events_and_subscriptions() {
     store.insert("t", "1", "1").unwrap();
     store.update("t", "1", "2").unwrap();
     let stats = store.cdc_stats().unwrap();
-    assert_eq!(
-        (stats.total_events, stats.current_sequence, stats.replay_buffer_size),
-        (2, 2, 2)
-    );
+    assert_eq!((stats.total_events, stats.current_sequence, stats.replay_buffer_size), (2, 2, 2));
     assert_eq!(stats.active_subscriptions, 2);
     second.close();
     drop(first);
@@ -152,10 +129,7 @@ fn closing_a_handle_ends_its_subscriptions_and_wakes_waiters() {
             handle.close();
         })
     };
-    assert!(
-        subscription.wait(Duration::from_secs(10)),
-        "closing the handle wakes the waiter"
-    );
+    assert!(subscription.wait(Duration::from_secs(10)), "closing the handle wakes the waiter");
     waiter.join().unwrap();
     assert_eq!(subscription.poll(10).unwrap(), Polled::Ended);
     assert_eq!(handle.store().err().unwrap().code(), "STORE_CLOSED");
@@ -169,20 +143,12 @@ fn named_stores_are_shared_until_their_last_handle_closes() {
     let second = registry::open_named("shared-test", config).unwrap();
     first.store().unwrap().insert("t", "x", "1").unwrap();
     assert!(second.store().unwrap().get("t", "x").unwrap().is_some());
-    let mismatch = registry::open_named("shared-test", StoreConfig { replay_buffer_size: 64 })
-        .err()
-        .unwrap();
+    let mismatch = registry::open_named("shared-test", StoreConfig { replay_buffer_size: 64 }).err().unwrap();
     assert_eq!(mismatch.code(), "INVALID_ARGUMENT");
     first.close();
     assert_eq!(first.store().err().unwrap().code(), "STORE_CLOSED");
-    assert!(
-        second.store().unwrap().get("t", "x").unwrap().is_some(),
-        "other handles keep working"
-    );
+    assert!(second.store().unwrap().get("t", "x").unwrap().is_some(), "other handles keep working");
     second.close();
     let reopened = registry::open_named("shared-test", config).unwrap();
-    assert!(
-        reopened.store().unwrap().get("t", "x").unwrap().is_none(),
-        "the last close discarded the state"
-    );
+    assert!(reopened.store().unwrap().get("t", "x").unwrap().is_none(), "the last close discarded the state");
 }

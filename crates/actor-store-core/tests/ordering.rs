@@ -34,19 +34,10 @@ fn writer(handle: &actor_store_core::StoreHandle, seed: usize) -> usize {
             0 => store.insert(actor_type, &id, &value).map(|_| ()),
             1 => store.update(actor_type, &id, &value).map(|_| ()),
             2 => match store.get(actor_type, &id).unwrap() {
-                Some(current) => store
-                    .update_versioned(actor_type, &id, &value, current.version)
-                    .map(|_| ()),
-                None => Err(StoreError::NotFound {
-                    actor_type: String::new(),
-                    id: String::new(),
-                }),
+                Some(current) => store.update_versioned(actor_type, &id, &value, current.version).map(|_| ()),
+                None => Err(StoreError::NotFound { actor_type: String::new(), id: String::new() }),
             },
-            _ => store
-                .delete(actor_type, &id)
-                .unwrap()
-                .map(|_| ())
-                .ok_or(StoreError::StoreClosed),
+            _ => store.delete(actor_type, &id).unwrap().map(|_| ()).ok_or(StoreError::StoreClosed),
         };
         committed += usize::from(outcome.is_ok());
     }
@@ -71,30 +62,17 @@ fn concurrent_writers_yield_one_gapless_ordered_stream() {
     while handle.store().unwrap().cdc_stats().unwrap().total_events < 1000 {
         thread::yield_now();
     }
-    let options = SubscriptionOptions {
-        start: StartPosition::Beginning,
-        ..Default::default()
-    };
+    let options = SubscriptionOptions { start: StartPosition::Beginning, ..Default::default() };
     let mut subscription = handle.subscribe(&options).unwrap();
     let committed: usize = writers.into_iter().map(|w| w.join().unwrap()).sum();
     let events = take(&mut subscription, committed);
-    assert_eq!(
-        sequences(&events),
-        (0..committed as u64).collect::<Vec<_>>(),
-        "gapless, in order, once each"
-    );
-    assert!(
-        drain(&mut subscription).is_empty(),
-        "no event beyond the committed ones"
-    );
+    assert_eq!(sequences(&events), (0..committed as u64).collect::<Vec<_>>(), "gapless, in order, once each");
+    assert!(drain(&mut subscription).is_empty(), "no event beyond the committed ones");
 
     // Per actor, versions follow the sequence; the mirror ends equal to the store.
     let mut mirror: HashMap<(String, String), (Value, u64)> = HashMap::new();
     for event in &events {
-        let key = (
-            event["actorType"].as_str().unwrap().to_owned(),
-            event["actorId"].as_str().unwrap().to_owned(),
-        );
+        let key = (event["actorType"].as_str().unwrap().to_owned(), event["actorId"].as_str().unwrap().to_owned());
         let current = mirror.get(&key).map(|(_, version)| *version);
         match event["operation"].as_str().unwrap() {
             "INSERT" => {
@@ -124,8 +102,5 @@ fn concurrent_writers_yield_one_gapless_ordered_stream() {
     }
     assert_eq!(mirror, actual);
     let timestamps: Vec<u64> = events.iter().map(|e| e["timestamp"].as_u64().unwrap()).collect();
-    assert!(
-        timestamps.windows(2).all(|w| w[0] <= w[1]),
-        "timestamps never decrease along the sequence"
-    );
+    assert!(timestamps.windows(2).all(|w| w[0] <= w[1]), "timestamps never decrease along the sequence");
 }

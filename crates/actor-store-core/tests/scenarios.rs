@@ -16,20 +16,10 @@ use serde_json::Value;
 fn scenario_1_basic_crud() {
     let handle = open(1024);
     let store = handle.store().unwrap();
-    assert_eq!(
-        store
-            .insert("users", "user:1", &json(json!({"name": "Alice"})))
-            .unwrap(),
-        0
-    );
+    assert_eq!(store.insert("users", "user:1", &json(json!({"name": "Alice"}))).unwrap(), 0);
     let got = store.get("users", "user:1").unwrap().unwrap();
     assert_eq!((&*got.value, got.version), ("{\"name\":\"Alice\"}", 0));
-    assert_eq!(
-        store
-            .update("users", "user:1", &json(json!({"name": "Alice", "age": 30})))
-            .unwrap(),
-        1
-    );
+    assert_eq!(store.update("users", "user:1", &json(json!({"name": "Alice", "age": 30}))).unwrap(), 1);
     let deleted = store.delete("users", "user:1").unwrap().unwrap();
     assert_eq!(deleted.version, 1);
     let value: Value = serde_json::from_str(&deleted.value).unwrap();
@@ -51,28 +41,13 @@ fn scenario_2_version_conflict() {
     let a = store.get("users", "user:1").unwrap().unwrap();
     let b = store.get("users", "user:1").unwrap().unwrap();
     assert_eq!((a.version, b.version), (5, 5));
-    assert_eq!(
-        store
-            .update_versioned("users", "user:1", "{\"balance\":100}", 5)
-            .unwrap(),
-        6
-    );
-    let conflict = store
-        .update_versioned("users", "user:1", "{\"balance\":200}", 5)
-        .unwrap_err();
+    assert_eq!(store.update_versioned("users", "user:1", "{\"balance\":100}", 5).unwrap(), 6);
+    let conflict = store.update_versioned("users", "user:1", "{\"balance\":200}", 5).unwrap_err();
     assert_eq!(conflict, StoreError::VersionMismatch { expected: 5, actual: 6 });
-    assert_eq!(
-        &*store.get("users", "user:1").unwrap().unwrap().value,
-        "{\"balance\":100}"
-    );
+    assert_eq!(&*store.get("users", "user:1").unwrap().unwrap().value, "{\"balance\":100}");
     // Retry after reading the latest version succeeds.
     let latest = store.get("users", "user:1").unwrap().unwrap();
-    assert_eq!(
-        store
-            .update_versioned("users", "user:1", "{\"balance\":200}", latest.version)
-            .unwrap(),
-        7
-    );
+    assert_eq!(store.update_versioned("users", "user:1", "{\"balance\":200}", latest.version).unwrap(), 7);
 }
 
 #[test]
@@ -82,16 +57,11 @@ fn scenario_3_subscribe_from_beginning_then_live() {
     for n in 1..=3 {
         store.insert("users", &format!("user:{n}"), "{}").unwrap();
     }
-    let options = SubscriptionOptions {
-        start: StartPosition::Beginning,
-        ..Default::default()
-    };
+    let options = SubscriptionOptions { start: StartPosition::Beginning, ..Default::default() };
     let mut subscription = handle.subscribe(&options).unwrap();
     let replayed = take(&mut subscription, 3);
     assert_eq!(sequences(&replayed), [0, 1, 2]);
-    assert!(replayed
-        .iter()
-        .all(|e| e["operation"] == "INSERT" && e.get("previousValue").is_none()));
+    assert!(replayed.iter().all(|e| e["operation"] == "INSERT" && e.get("previousValue").is_none()));
     store.insert("users", "user:4", "{\"name\":\"Bob\"}").unwrap();
     let live = take(&mut subscription, 1);
     assert_eq!(live[0]["sequence"], 3);
@@ -106,18 +76,12 @@ fn scenario_4_resume_after_checkpoint() {
     for n in 0..150 {
         store.insert("users", &format!("user:{n}"), "null").unwrap();
     }
-    let options = SubscriptionOptions {
-        start: StartPosition::AfterSequence(100),
-        ..Default::default()
-    };
+    let options = SubscriptionOptions { start: StartPosition::AfterSequence(100), ..Default::default() };
     let mut subscription = handle.subscribe(&options).unwrap();
     let events = take(&mut subscription, 49);
     assert_eq!(sequences(&events), (101..150).collect::<Vec<_>>());
     // A checkpoint past the last committed sequence is a bad argument, not a silent wait.
-    let beyond = SubscriptionOptions {
-        start: StartPosition::AfterSequence(150),
-        ..Default::default()
-    };
+    let beyond = SubscriptionOptions { start: StartPosition::AfterSequence(150), ..Default::default() };
     assert_eq!(handle.subscribe(&beyond).err().unwrap().code(), "INVALID_ARGUMENT");
 }
 
@@ -125,27 +89,15 @@ fn scenario_4_resume_after_checkpoint() {
 fn scenario_5_filtered_subscription() {
     let handle = open(1024);
     let store = handle.store().unwrap();
-    let by_prefix = SubscriptionOptions {
-        key_prefix: Some("user:".into()),
-        ..Default::default()
-    };
-    let by_type = SubscriptionOptions {
-        actor_type: Some("orders".into()),
-        ..Default::default()
-    };
+    let by_prefix = SubscriptionOptions { key_prefix: Some("user:".into()), ..Default::default() };
+    let by_type = SubscriptionOptions { actor_type: Some("orders".into()), ..Default::default() };
     let mut users = handle.subscribe(&by_prefix).unwrap();
     let mut orders = handle.subscribe(&by_type).unwrap();
     store.insert("users", "user:5", "{\"name\":\"Charlie\"}").unwrap();
     store.insert("orders", "order:100", "{\"total\":50.0}").unwrap();
     store.insert("users", "user:6", "{}").unwrap();
     let user_events = take(&mut users, 2);
-    assert_eq!(
-        user_events
-            .iter()
-            .map(|e| e["actorId"].as_str().unwrap())
-            .collect::<Vec<_>>(),
-        ["user:5", "user:6"]
-    );
+    assert_eq!(user_events.iter().map(|e| e["actorId"].as_str().unwrap()).collect::<Vec<_>>(), ["user:5", "user:6"]);
     let order_events = take(&mut orders, 1);
     assert_eq!(order_events[0]["actorId"], "order:100");
     assert!(drain(&mut orders).is_empty());
@@ -173,11 +125,7 @@ fn scenario_6_get_all() {
 #[test]
 fn scenario_7_hundred_threads_cas_increment_one_counter() {
     let handle = Arc::new(open(1024));
-    handle
-        .store()
-        .unwrap()
-        .insert("counters", "counter", "{\"count\":0}")
-        .unwrap();
+    handle.store().unwrap().insert("counters", "counter", "{\"count\":0}").unwrap();
     let threads: Vec<_> = (0..100)
         .map(|_| {
             let handle = handle.clone();

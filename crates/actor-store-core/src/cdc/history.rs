@@ -11,6 +11,7 @@ use parking_lot::Mutex;
 use parking_lot::RwLock;
 use parking_lot::RwLockReadGuard;
 
+use crate::journal::Journal;
 use crate::model::ChangeEvent;
 
 /// A published event: what filters look at, and its JSON, built once for every reader.
@@ -100,11 +101,14 @@ pub struct History {
     wakers: Mutex<Vec<Waker>>,
     published: Condvar,
     active_subscriptions: AtomicU64,
+    /// The durable log behind the ring, for readers the ring no longer covers.
+    journal: Option<Arc<dyn Journal>>,
 }
 
 impl History {
-    pub fn new(first: u64, capacity: usize) -> Self {
+    pub fn new(first: u64, capacity: usize, journal: Option<Arc<dyn Journal>>) -> Self {
         Self {
+            journal,
             ring: RwLock::new(Ring {
                 entries: VecDeque::new(),
                 first,
@@ -119,6 +123,10 @@ impl History {
             published: Condvar::new(),
             active_subscriptions: AtomicU64::new(0),
         }
+    }
+
+    pub fn journal(&self) -> Option<&Arc<dyn Journal>> {
+        self.journal.as_ref()
     }
 
     pub fn read(&self) -> RwLockReadGuard<'_, Ring> {

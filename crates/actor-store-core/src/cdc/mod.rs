@@ -21,6 +21,7 @@ pub use subscription::Subscription;
 
 use crate::error::Result;
 use crate::error::StoreError;
+use crate::journal::Journal;
 use crate::model::CdcStats;
 use crate::model::StartPosition;
 use crate::model::SubscriptionOptions;
@@ -32,16 +33,13 @@ pub struct ChangeStream {
 }
 
 impl ChangeStream {
-    /// A stream whose first event gets sequence `first`, retaining `capacity` events.
-    pub fn new(first: u64, capacity: usize) -> Self {
+    /// A stream whose next event gets sequence `first`, caching `capacity` events in memory,
+    /// and journaling every change durably when `journal` is given.
+    pub fn new(first: u64, capacity: usize, journal: Option<Arc<dyn Journal>>) -> Self {
         let (sender, receiver) = crossbeam_channel::unbounded();
-        let history = Arc::new(History::new(first, capacity));
+        let history = Arc::new(History::new(first, capacity, journal.clone()));
         let processor = processor::spawn(receiver, history.clone(), first);
-        Self {
-            sequencer: Sequencer::new(history.clone(), sender),
-            history,
-            processor: Some(processor),
-        }
+        Self { sequencer: Sequencer::new(history.clone(), sender, journal), history, processor: Some(processor) }
     }
 
     pub fn sequencer(&self) -> &Sequencer {
@@ -57,13 +55,15 @@ impl ChangeStream {
         self.history.catch_up();
         let next = self.sequencer.next_sequence();
         let ring = self.history.read();
-        let lagged = |requested| StoreError::SubscriptionLagged {
-            requested,
-            first_available: ring.first(),
-        };
+        let journal = self.history.journal();
+        // The oldest event a subscriber can still get: on disk if journaled, else in the ring.
+        let first = journal.map_or(ring.first(), |journal| journal.first_retained());
+        let last_dropped_timestamp =
+            journal.map_or(ring.last_dropped_timestamp(), |journal| journal.last_trimmed_timestamp());
+        let lagged = |requested| StoreError::SubscriptionLagged { requested, first_available: first };
         let (cursor, min_timestamp) = match options.start {
             StartPosition::Now => (next, 0),
-            StartPosition::Beginning => (ring.first(), 0),
+            StartPosition::Beginning => (first, 0),
             StartPosition::AfterSequence(checkpoint) => {
                 let cursor = checkpoint.saturating_add(1);
                 if cursor > next {
@@ -72,26 +72,27 @@ impl ChangeStream {
                         next as i128 - 1
                     )));
                 }
-                if cursor < ring.first() {
+                if cursor < first {
                     return Err(lagged(cursor));
                 }
                 (cursor, 0)
             }
             StartPosition::Timestamp(ms) => {
-                // Evicted events are no later than the oldest retained one; if one of them could
+                // Dropped events are no later than the oldest retained one; if one of them could
                 // be at or after `ms`, the start is no longer retained.
-                if ring.last_dropped_timestamp().is_some_and(|dropped| dropped >= ms) {
-                    return Err(lagged(ring.first().saturating_sub(1)));
+                if last_dropped_timestamp.is_some_and(|dropped| dropped >= ms) {
+                    return Err(lagged(first.saturating_sub(1)));
                 }
-                (ring.first_at_or_after(ms), ms)
+                let cursor = match journal {
+                    Some(journal) => journal.seek_timestamp(ms)?.unwrap_or(next),
+                    None => ring.first_at_or_after(ms),
+                };
+                (cursor, ms)
             }
         };
         drop(ring);
-        let filter = Filter {
-            actor_type: options.actor_type.clone(),
-            key_prefix: options.key_prefix.clone(),
-            min_timestamp,
-        };
+        let filter =
+            Filter { actor_type: options.actor_type.clone(), key_prefix: options.key_prefix.clone(), min_timestamp };
         Ok(Subscription::new(self.history.clone(), handle_closed, cursor, filter))
     }
 
@@ -101,12 +102,17 @@ impl ChangeStream {
         history.catch_up();
         let next = self.sequencer.next_sequence();
         let ring = history.read();
+        // Journaled stores replay from disk: what is held is the retained log.
+        let (held, dropped) = match history.journal() {
+            Some(journal) => (next - journal.first_retained(), journal.first_retained()),
+            None => (ring.len() as u64, ring.dropped()),
+        };
         CdcStats {
             total_events: next,
             current_sequence: next,
-            replay_buffer_size: ring.len() as u64,
+            replay_buffer_size: held,
             active_subscriptions: history.active_subscriptions(),
-            events_dropped: ring.dropped(),
+            events_dropped: dropped,
         }
     }
 
@@ -121,10 +127,7 @@ impl Drop for ChangeStream {
         self.history.close();
         // The processor stops once the sequencer's sender is gone; swap it out first.
         let (orphan, _) = crossbeam_channel::unbounded();
-        drop(std::mem::replace(
-            &mut self.sequencer,
-            Sequencer::new(self.history.clone(), orphan),
-        ));
+        drop(std::mem::replace(&mut self.sequencer, Sequencer::new(self.history.clone(), orphan, None)));
         if let Some(processor) = self.processor.take() {
             let _ = processor.join();
         }

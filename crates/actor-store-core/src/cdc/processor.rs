@@ -22,10 +22,7 @@ pub struct Reorder {
 
 impl Reorder {
     pub fn new(next: u64) -> Self {
-        Self {
-            next,
-            waiting: BTreeMap::new(),
-        }
+        Self { next, waiting: BTreeMap::new() }
     }
 
     /// Takes one event; appends to `ready` every event that is now next in line.

@@ -3,24 +3,34 @@ use std::time::SystemTime;
 use std::time::UNIX_EPOCH;
 
 use crossbeam_channel::Sender;
+use parking_lot::Mutex;
 
 use super::history::History;
+use crate::error::Result;
+use crate::journal::Journal;
 use crate::model::ChangeEvent;
 use crate::model::Operation;
 use crate::model::Record;
 
 /// Hands out the global sequence and queues each event for the processor. Called while the
-/// actor's key is locked, so one actor's events are numbered in version order; writers to
-/// different actors may enqueue out of order, and the processor puts them back in order.
+/// actor's key is locked, so one actor's events are numbered in version order.
+///
+/// In memory the sequence is a lock-free counter: writers to different actors may enqueue out of
+/// order and the processor puts them back in order. With a journal, taking the sequence and the
+/// durable write happen under one lock, so the log on disk is gapless even after a crash and a
+/// failed write takes no sequence.
 pub struct Sequencer {
     /// Holds the counter, so subscribers can see what is committed but not yet published.
     history: Arc<History>,
     queue: Sender<ChangeEvent>,
+    journal: Option<Arc<dyn Journal>>,
+    /// Journal order; also keeps journaled timestamps monotonic.
+    commit: Mutex<u64>,
 }
 
 impl Sequencer {
-    pub fn new(history: Arc<History>, queue: Sender<ChangeEvent>) -> Self {
-        Self { history, queue }
+    pub fn new(history: Arc<History>, queue: Sender<ChangeEvent>, journal: Option<Arc<dyn Journal>>) -> Self {
+        Self { history, queue, journal, commit: Mutex::new(0) }
     }
 
     /// The sequence the next event will get.
@@ -28,6 +38,11 @@ impl Sequencer {
         self.history.next_sequence()
     }
 
+    pub fn journal(&self) -> Option<&Arc<dyn Journal>> {
+        self.journal.as_ref()
+    }
+
+    /// Sequences one change; returns its sequence.
     pub fn append(
         &self,
         operation: Operation,
@@ -35,7 +50,7 @@ impl Sequencer {
         actor_id: &Arc<str>,
         previous: Option<&Record>,
         next: Option<&Record>,
-    ) -> u64 {
+    ) -> Result<u64> {
         // Everything that could fail or allocate happens before the sequence is taken, so a
         // taken sequence is always sent: the processor never waits on a hole.
         let mut event = ChangeEvent {
@@ -47,16 +62,32 @@ impl Sequencer {
             next: next.cloned(),
             timestamp: now_ms(),
         };
-        event.sequence = self.history.take_sequence();
-        let sequence = event.sequence;
-        // Fails only when the processor is gone, i.e. the store is being dropped.
+        let Some(journal) = &self.journal else {
+            event.sequence = self.history.take_sequence();
+            let sequence = event.sequence;
+            // Fails only when the processor is gone, i.e. the store is being dropped.
+            let _ = self.queue.send(event);
+            return Ok(sequence);
+        };
+        let mut last_timestamp = self.commit.lock();
+        event.sequence = self.history.next_sequence();
+        event.timestamp = event.timestamp.max(*last_timestamp);
+        journal.record(std::slice::from_ref(&event))?;
+        *last_timestamp = event.timestamp;
+        let sequence = self.history.take_sequence();
         let _ = self.queue.send(event);
-        sequence
+        Ok(sequence)
+    }
+
+    /// Waits until the change with `sequence` is as durable as the store promises.
+    pub fn make_durable(&self, sequence: u64) -> Result<()> {
+        match &self.journal {
+            Some(journal) => journal.sync_through(sequence),
+            None => Ok(()),
+        }
     }
 }
 
 pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_millis() as u64)
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_millis() as u64)
 }

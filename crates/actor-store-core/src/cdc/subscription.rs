@@ -3,10 +3,12 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::history::Entry;
 use super::history::History;
 use crate::error::Result;
 use crate::error::StoreError;
+use crate::journal::Journal;
+use crate::json;
+use crate::model::ChangeEvent;
 
 /// Which events a subscriber wants.
 #[derive(Debug, Clone, Default)]
@@ -18,10 +20,38 @@ pub struct Filter {
 }
 
 impl Filter {
-    fn matches(&self, entry: &Entry) -> bool {
-        entry.timestamp >= self.min_timestamp
-            && self.actor_type.as_deref().is_none_or(|t| *entry.actor_type == *t)
-            && self.key_prefix.as_deref().is_none_or(|p| entry.actor_id.starts_with(p))
+    fn matches(&self, timestamp: u64, actor_type: &str, actor_id: &str) -> bool {
+        timestamp >= self.min_timestamp
+            && self.actor_type.as_deref().is_none_or(|t| actor_type == t)
+            && self.key_prefix.as_deref().is_none_or(|p| actor_id.starts_with(p))
+    }
+}
+
+/// Collects matching events' JSON into one array.
+struct BatchJson {
+    json: String,
+    count: usize,
+}
+
+impl BatchJson {
+    fn new() -> Self {
+        Self { json: String::from("["), count: 0 }
+    }
+
+    fn push(&mut self, event_json: &str) {
+        if self.count > 0 {
+            self.json.push(',');
+        }
+        self.json.push_str(event_json);
+        self.count += 1;
+    }
+
+    fn finish(mut self) -> Polled {
+        if self.count == 0 {
+            return Polled::Pending;
+        }
+        self.json.push(']');
+        Polled::Events { json: self.json, count: self.count }
     }
 }
 
@@ -50,13 +80,7 @@ pub struct Subscription {
 impl Subscription {
     pub(crate) fn new(history: Arc<History>, handle_closed: Arc<AtomicBool>, cursor: u64, filter: Filter) -> Self {
         history.subscription_opened();
-        Self {
-            history,
-            handle_closed,
-            cursor,
-            filter,
-            active: true,
-        }
+        Self { history, handle_closed, cursor, filter, active: true }
     }
 
     /// The next sequence this subscription will examine.
@@ -79,47 +103,64 @@ impl Subscription {
         if self.cursor >= self.history.end() {
             return Ok(Polled::Pending);
         }
+        let max = max.max(1);
         let ring = self.history.read();
         if self.cursor < ring.first() {
-            let error = StoreError::SubscriptionLagged {
-                requested: self.cursor,
-                first_available: ring.first(),
-            };
+            let first = ring.first();
             drop(ring);
-            self.close();
-            return Err(error);
+            return match self.history.journal().cloned() {
+                Some(journal) if self.cursor >= journal.first_retained() => self.poll_journal(&*journal, first, max),
+                journal => {
+                    let first_available = journal.map_or(first, |journal| journal.first_retained());
+                    self.lagged(first_available)
+                }
+            };
         }
-        let mut json = String::from("[");
-        let mut count = 0;
+        let mut batch = BatchJson::new();
         for entry in ring.from(self.cursor) {
             self.cursor = entry.sequence + 1;
-            if !self.filter.matches(entry) {
-                continue;
-            }
-            if count > 0 {
-                json.push(',');
-            }
-            json.push_str(&entry.json);
-            count += 1;
-            if count == max.max(1) {
-                break;
+            if self.filter.matches(entry.timestamp, &entry.actor_type, &entry.actor_id) {
+                batch.push(&entry.json);
+                if batch.count == max {
+                    break;
+                }
             }
         }
-        drop(ring);
-        if count == 0 {
-            return Ok(Polled::Pending);
+        Ok(batch.finish())
+    }
+
+    /// Reads history older than the in-memory ring from the durable log, up to `ring_first`.
+    fn poll_journal(&mut self, journal: &dyn Journal, ring_first: u64, max: usize) -> Result<Polled> {
+        let events = journal.read(self.cursor, (ring_first - self.cursor).min(1024) as usize)?;
+        if events.first().is_none_or(|event| event.sequence != self.cursor) {
+            return self.lagged(journal.first_retained()); // trimmed between the check and the read
         }
-        json.push(']');
-        Ok(Polled::Events { json, count })
+        let mut batch = BatchJson::new();
+        for event in &events {
+            self.cursor = event.sequence + 1;
+            if self.matches(event) {
+                batch.push(&json::event(event));
+                if batch.count == max {
+                    break;
+                }
+            }
+        }
+        Ok(batch.finish())
+    }
+
+    fn matches(&self, event: &ChangeEvent) -> bool {
+        self.filter.matches(event.timestamp, &event.actor_type, &event.actor_id)
+    }
+
+    fn lagged(&mut self, first_available: u64) -> Result<Polled> {
+        let error = StoreError::SubscriptionLagged { requested: self.cursor, first_available };
+        self.close();
+        Err(error)
     }
 
     fn ready_check(&self) -> impl Fn() -> bool + use<> {
-        let (history, handle_closed, cursor, active) = (
-            self.history.clone(),
-            self.handle_closed.clone(),
-            self.cursor,
-            self.active,
-        );
+        let (history, handle_closed, cursor, active) =
+            (self.history.clone(), self.handle_closed.clone(), self.cursor, self.active);
         move || !active || handle_closed.load(Ordering::Acquire) || history.is_closed() || history.end() > cursor
     }
 

@@ -26,10 +26,7 @@ pub fn take(subscription: &mut Subscription, count: usize) -> Vec<Value> {
                 let batch: Vec<Value> = serde_json::from_str(&json).unwrap();
                 events.extend(batch);
             }
-            Polled::Pending => assert!(
-                subscription.wait(Duration::from_secs(10)),
-                "timed out waiting for events"
-            ),
+            Polled::Pending => assert!(subscription.wait(Duration::from_secs(10)), "timed out waiting for events"),
             Polled::Ended => panic!("subscription ended after {} of {count} events", events.len()),
         }
     }

@@ -1,0 +1,30 @@
+// Finding numbers in a results object, shared by the targets, the Markdown and the charts.
+
+export function singleThreadRate(results, backend, size, op) {
+  const row = results.singleThread?.results.find((r) => r.backend === backend && r.size === size && r.op === op)
+  return row?.opsPerSec ?? Number.NaN
+}
+
+export function scalingRate(results, variant, workers) {
+  return results.scaling?.rows.find((r) => r.variant === variant && r.workers === workers)?.opsPerSec ?? Number.NaN
+}
+
+export function streamRow(results, mode, subscribers) {
+  return results.changeStream?.rows.find((r) => r.mode === mode && r.subscribers === subscribers)
+}
+
+export function redisStreamRow(results, mode, subscribers) {
+  return results.redis?.streams?.find((r) => r.mode === mode && r.subscribers === subscribers)
+}
+
+export function memoryRow(results, backend) {
+  return results.memory?.rows.find((r) => r.backend === backend)
+}
+
+export function contentionRow(results, backend, gap) {
+  return results.contention?.rows.find((r) => r.backend === backend && r.gap === gap)
+}
+
+export function redisRoundTrip(results, op) {
+  return results.redis?.single?.find((r) => r.op === op)?.opsPerSec ?? Number.NaN
+}

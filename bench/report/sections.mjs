@@ -1,0 +1,125 @@
+// One Markdown section per suite, for the detailed part of the report.
+import { ratio } from '../lib/stats.mjs'
+import { mb, ms, n, OPS, SIZE_LABEL, table, x } from './format.mjs'
+import { scalingRate, singleThreadRate, streamRow } from './lookup.mjs'
+
+export function singleThreadSection(results) {
+  const st = results.singleThread
+  const backends = [...new Map(st.results.map((r) => [r.backend, r])).values()]
+  const parts = [
+    `Ops per round: ${n(st.opsPerRound.small)} (small) and ${n(st.opsPerRound.large)} (1 KB); ${st.rounds} rounds, backends alternating, median shown.\n`,
+  ]
+  for (const b of backends) parts.push(`- **${b.backend}**: ${b.label}${b.pending ? ` — ${b.pending}` : ''}`)
+  for (const size of ['small', 'large']) {
+    const rows = OPS.map((op) => {
+      const rate = (id) => singleThreadRate(results, id, size, op)
+      return [
+        op,
+        ...backends.map((b) => (b.pending ? 'not yet measured' : n(rate(b.backend)))),
+        x(ratio(rate('native'), rate('js'))),
+        x(ratio(rate('native'), rate('lmdb'))),
+        x(ratio(rate('native'), rate('floor'))),
+      ]
+    })
+    parts.push(
+      `\n#### ${SIZE_LABEL[size]} values\n`,
+      table(['op', ...backends.map((b) => b.backend), 'native/JS', 'native/lmdb', 'native/floor'], rows),
+    )
+  }
+  parts.push('\ngetAll rows are calls/s on a type of 100 actors.')
+  return parts.join('\n')
+}
+
+export function breakdownSection(results) {
+  const rows = results.breakdown.components.map((c) => [c.path, c.label, n(c.nsPerOp), c.cpuPerWall.toFixed(2)])
+  return `Small values, ${n(results.breakdown.opsPerRound)} calls per component per round, median of ${results.breakdown.rounds} rounds. cpu/wall above 1.0 means another thread of the process (the change-stream processor) worked during the loop.\n\n${table(['path', 'component', 'ns/op', 'cpu/wall'], rows)}`
+}
+
+export function scalingSection(results) {
+  const s = results.scaling
+  const rows = s.rows.map((r) => [
+    r.label,
+    r.workers,
+    n(r.opsPerSec),
+    x(r.opsPerSec / scalingRate(results, r.variant, 1)),
+    r.retriesPerWrite.toFixed(4),
+  ])
+  return `${Math.round(s.readShare * 100)}% get / ${Math.round((1 - s.readShare) * 100)}% CAS increments over ${n(s.actors)} actors, ${s.durationMs} ms per run, ${s.rounds} rounds; the JS owner's clients keep ${s.jsWindow} requests in flight each.\n\n${table(['variant', 'workers', 'ops/s', 'vs 1 worker', 'retries/write'], rows)}`
+}
+
+export function contentionSection(results) {
+  const c = results.contention
+  const rows = c.rows.map((r) => [
+    r.label,
+    r.gap,
+    r.threads,
+    n(r.incrementsPerSec),
+    r.retriesPerIncrement.toFixed(2),
+    r.exact ? 'yes' : '**no**',
+  ])
+  const redis = results.redis?.cas
+  if (redis)
+    rows.push([
+      `Redis WATCH/MULTI/EXEC, ${redis.clients} connections`,
+      'read-write (round trips)',
+      1,
+      n(redis.incrementsPerSec),
+      redis.retriesPerIncrement.toFixed(2),
+      redis.exact ? 'yes' : '**no**',
+    ])
+  return `${c.clients} clients, ${c.durationMs} ms per run. Yield 'read-write': each client awaits between its read and its CAS (all clients race on one version: worst case, like Redis's WATCH round trips); 'between': read and CAS back to back, await after each increment.\n\n${table(['backend', 'yield', 'threads', 'increments/s', 'retries/increment', 'counter exact'], rows)}`
+}
+
+export function streamSection(results) {
+  const c = results.changeStream
+  const line = (who, r) => [
+    who,
+    r.mode,
+    r.subscribers,
+    n(r.events),
+    n(r.writerEventsPerSec),
+    n(r.perSubscriberEventsPerSec),
+    n(r.totalDeliveredPerSec),
+    ms(r.latency.p50Ms),
+    ms(r.latency.p99Ms),
+    ms(r.latency.maxMs),
+    [
+      r.lagged ? 'lagged' : '',
+      r.stalled?.length ? `**stalled** at ${r.stalled.join(', ')} events` : '',
+      r.rounds
+        ? `median of ${r.rounds} rounds; p99 per round: ${r.p99Rounds.map((p) => p.toFixed(3)).join(', ')} ms`
+        : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
+  ]
+  const rows = c.rows.map((r) => line('ActorStore', r))
+  for (const r of results.redis?.streams ?? []) rows.push(line('Redis XADD/XREAD', r))
+  const flat = streamRow(results, 'flat', 1)
+  return `Writer in a worker thread updating ${n(c.actors)} actors round-robin; subscribers are \`for await\` loops on the main thread. Latency = arrival in the loop body − the writer's wall-clock stamp taken just before its update call (\`performance.timeOrigin + performance.now()\`, µs precision). 'paced' writes one event every ${c.paceMicros} µs (repeated ${c.pacedRounds} times, the median round shown). A subscriber that makes no progress for 3 s while events wait for it is closed and reported as stalled. Catch-up (one subscriber replaying the same events from the ring with no writer running): **${n(flat?.catchUpEventsPerSec)} events/s**.\n\n${table(['store', 'writer', 'subscribers', 'events', 'written/s', 'delivered/s per subscriber (slowest)', 'delivered/s total', 'p50', 'p99', 'max', 'notes'], rows)}`
+}
+
+export function memorySection(results) {
+  const rows = results.memory.rows.map((r) => [
+    r.backend === 'native' ? 'ActorStore' : 'JsActorStore',
+    n(r.actors),
+    mb(r.rssDeltaBytes),
+    mb(r.heapUsedDeltaBytes),
+    mb(r.externalDeltaBytes),
+    `${(r.rssDeltaBytes / r.actors).toFixed(0)} B`,
+    `${(r.insertMs / 1000).toFixed(2)} s`,
+  ])
+  return `Each in a fresh child process (\`--expose-gc\`, gc before each reading); growth from an empty store. Both hold their replay ring (${n(results.memory.rows[0]?.replayBufferSize)} events).\n\n${table(['store', 'actors', 'RSS growth', 'V8 heap growth', 'external growth', 'RSS per actor', 'insert time'], rows)}`
+}
+
+export function redisSection(results) {
+  const r = results.redis
+  if (!r?.available) return `Not measured: ${r?.reason ?? 'skipped'}.`
+  const rows = r.single.map((s) => [
+    s.label,
+    n(s.opsPerSec),
+    n(singleThreadRate(results, 'native', 'small', s.op)),
+    x(ratio(singleThreadRate(results, 'native', 'small', s.op), s.opsPerSec)),
+  ])
+  return `${r.version.split(' ').slice(0, 3).join(' ')}, started on 127.0.0.1:${r.port} with ${r.durability}, stopped after. One client, each command awaited (an embedded store has no round trip; this is the cost a service pays instead):\n\n${table(['Redis op (small values)', 'Redis ops/s', 'ActorStore ops/s', 'native/redis'], rows)}`
+}

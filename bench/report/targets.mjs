@@ -1,0 +1,112 @@
+// The issue-4 targets, judged on ratios measured in this run. met: true / false, or null when
+// the workload is not measured yet (RocksDB) — never a guessed number.
+import { ratio } from '../lib/stats.mjs'
+import { memoryRow, scalingRate, singleThreadRate, streamRow } from './lookup.mjs'
+
+const SIZES = [
+  ['small', 'small'],
+  ['large', '1 KB'],
+]
+const x = (value) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : 'n/a')
+
+function perSize(compute, threshold, atLeast = true) {
+  const parts = SIZES.map(([size, label]) => ({ label, value: compute(size) }))
+  const measured = parts.map((p) => `${p.label}: ${x(p.value)}`).join(', ')
+  const known = parts.filter((p) => Number.isFinite(p.value))
+  const met = known.length === 0 ? null : known.every((p) => (atLeast ? p.value >= threshold : p.value <= threshold))
+  return { measured, ratio: Math.min(...known.map((p) => p.value)), met }
+}
+
+export function judgeTargets(results) {
+  const targets = []
+  const add = (id, target, judged, note = '') => targets.push({ id, target, ...judged, note })
+  for (const op of ['get', 'insert', 'updateVersioned']) {
+    add(
+      `native-vs-js-${op}`,
+      `native ${op} ≥ 1.0× JsActorStore`,
+      perSize(
+        (size) => ratio(singleThreadRate(results, 'native', size, op), singleThreadRate(results, 'js', size, op)),
+        1.0,
+      ),
+    )
+  }
+  for (const op of ['get', 'insert', 'updateVersioned']) {
+    add(
+      `native-vs-floor-${op}`,
+      `native ${op} within 1.3× of the floor (floor time / native time ≥ 0.77)`,
+      perSize(
+        (size) => ratio(singleThreadRate(results, 'native', size, op), singleThreadRate(results, 'floor', size, op)),
+        1 / 1.3,
+      ),
+      'ratio shown is native ops/s ÷ floor ops/s; 1.3× slower than the floor is 0.77×',
+    )
+  }
+  add(
+    'native-vs-lmdb-get',
+    'in-memory get ≥ 1.5× lmdb-js getEntry',
+    perSize(
+      (size) => ratio(singleThreadRate(results, 'native', size, 'get'), singleThreadRate(results, 'lmdb', size, 'get')),
+      1.5,
+    ),
+  )
+  add(
+    'durable-group-commit',
+    'durable group-committed writes ≥ 1.5× lmdb-js async durable put',
+    { measured: 'not yet measured', ratio: null, met: null, pending: true },
+    'needs ActorStore.open (RocksDB)',
+  )
+  const scaling = ratio(scalingRate(results, 'native', 2), scalingRate(results, 'native', 1))
+  const control = ratio(scalingRate(results, 'control', 2), scalingRate(results, 'control', 1))
+  add(
+    'scaling-2-workers',
+    '2 workers ≥ 1.7× one worker (shared ActorStore, mixed read / CAS)',
+    { measured: x(scaling), ratio: scaling, met: Number.isFinite(scaling) ? scaling >= 1.7 : null },
+    `control (pure JS, nothing shared) scaled ${x(control)} in the same run: the machine's own ceiling at the time`,
+  )
+  // Delivery capacity: the better of live delivery (bounded by how fast the writer thread can
+  // commit) and catch-up replay of the same events with no writer competing for the CPU.
+  const flat = streamRow(results, 'flat', 1)
+  const rate = Math.max(flat?.perSubscriberEventsPerSec ?? Number.NaN, flat?.catchUpEventsPerSec ?? Number.NaN)
+  add(
+    'stream-1m-events',
+    '≥ 1 M change events/s to one subscriber',
+    {
+      measured: `${Math.round(rate).toLocaleString('en')}/s (${x(rate / 1e6)} of target)`,
+      ratio: rate / 1e6,
+      met: Number.isFinite(rate) ? rate >= 1e6 : null,
+    },
+    `the better of: live ${Math.round(flat?.perSubscriberEventsPerSec ?? Number.NaN).toLocaleString('en')}/s while a writer thread committed ${Math.round(flat?.writerEventsPerSec ?? Number.NaN).toLocaleString('en')}/s, and catch-up replay with no writer ${Math.round(flat?.catchUpEventsPerSec ?? Number.NaN).toLocaleString('en')}/s`,
+  )
+  const paced = streamRow(results, 'paced', 1)
+  const p99 = paced?.latency.p99Ms ?? Number.NaN
+  add(
+    'stream-p99',
+    'commit-to-delivery p99 < 1 ms',
+    {
+      measured: `p99 ${p99.toFixed(3)} ms (p50 ${paced?.latency.p50Ms.toFixed(3)} ms)`,
+      ratio: p99,
+      met: Number.isFinite(p99) ? p99 < 1 : null,
+    },
+    `paced writer (${results.changeStream?.paceMicros} µs apart, stream not saturated), median of ${paced?.rounds} rounds (worst round p99 ${paced?.worstP99Ms?.toFixed(3)} ms); behind a flat-out writer p99 is ${flat?.latency.p99Ms.toFixed(1)} ms (queueing)`,
+  )
+  add(
+    'reopen-1m',
+    'reopen with 1 M actors < 1 s',
+    { measured: 'not yet measured', ratio: null, met: null, pending: true },
+    'needs ActorStore.open (RocksDB)',
+  )
+  const native = memoryRow(results, 'native')
+  const js = memoryRow(results, 'js')
+  const memory = ratio(native?.rssDeltaBytes, js?.heapUsedDeltaBytes)
+  add(
+    'memory-1m',
+    '1 M actors in memory ≤ 0.5× the JS variant’s heap',
+    { measured: x(memory), ratio: memory, met: Number.isFinite(memory) ? memory <= 0.5 : null },
+    `native RSS growth ÷ JsActorStore V8 heap growth; RSS ÷ RSS: ${x(ratio(native?.rssDeltaBytes, js?.rssDeltaBytes))}`,
+  )
+  // A target whose suite did not run (--only, or it failed) says so rather than showing NaN.
+  for (const t of targets) {
+    if (t.met === null && !t.pending) t.measured = 'not run'
+  }
+  return targets
+}

@@ -1,0 +1,28 @@
+//! The durable home of committed changes. A persistent store records each change — the actor's
+//! new state and its change-log entry — in one atomic write, in sequence order, and serves the
+//! log back to subscribers that are behind the in-memory cache.
+
+use crate::error::Result;
+use crate::model::ChangeEvent;
+
+pub trait Journal: Send + Sync + 'static {
+    /// Durably records consecutive changes in one atomic write. Called in sequence order, by one
+    /// caller at a time; on error nothing was recorded.
+    fn record(&self, events: &[ChangeEvent]) -> Result<()>;
+
+    /// Returns once every change up to `sequence` survives what the store promises (a process
+    /// crash by default, power loss when syncing). Concurrent callers share one sync.
+    fn sync_through(&self, sequence: u64) -> Result<()>;
+
+    /// Logged events from `from` on, at most `max`, in sequence order.
+    fn read(&self, from: u64, max: usize) -> Result<Vec<ChangeEvent>>;
+
+    /// The oldest sequence still in the log (the next sequence when the log is empty).
+    fn first_retained(&self) -> u64;
+
+    /// The newest timestamp among events retention has removed, if any.
+    fn last_trimmed_timestamp(&self) -> Option<u64>;
+
+    /// The first logged sequence with `timestamp >= ms`.
+    fn seek_timestamp(&self, ms: u64) -> Result<Option<u64>>;
+}
