@@ -2,7 +2,10 @@
 //! new state and its change-log entry — in one atomic write, in sequence order, and serves the
 //! log back to subscribers that are behind the in-memory cache.
 
+use std::path::Path;
+
 use crate::error::Result;
+use crate::error::StoreError;
 use crate::model::ChangeEvent;
 
 pub trait Journal: Send + Sync + 'static {
@@ -25,4 +28,12 @@ pub trait Journal: Send + Sync + 'static {
 
     /// The first logged sequence with `timestamp >= ms`.
     fn seek_timestamp(&self, ms: u64) -> Result<Option<u64>>;
+
+    /// Writes a consistent copy of the store that can be opened on its own (a backup).
+    fn checkpoint(&self, _path: &Path) -> Result<()> {
+        Err(StoreError::InvalidArgument("this store cannot write checkpoints".into()))
+    }
+
+    /// Flushes and releases the storage (its files and lock). Later calls fail with StoreClosed.
+    fn close(&self) {}
 }

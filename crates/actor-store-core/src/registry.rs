@@ -22,7 +22,7 @@ static NAMED: LazyLock<Mutex<HashMap<String, Weak<MemoryStore>>>> = LazyLock::ne
 pub fn open_named(name: &str, config: StoreConfig) -> Result<StoreHandle> {
     let mut named = NAMED.lock();
     named.retain(|_, store| store.strong_count() > 0);
-    if let Some(store) = named.get(name).and_then(Weak::upgrade) {
+    if let Some(store) = named.get(name).and_then(Weak::upgrade).filter(|store| !store.is_closed()) {
         if store.config() != config {
             return Err(StoreError::InvalidArgument(format!(
                 "store {name:?} is already open with replayBufferSize {}",

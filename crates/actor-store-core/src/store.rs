@@ -238,6 +238,15 @@ impl<B: StorageBackend> Store<B> {
         Ok(plan.changes() as u64)
     }
 
+    /// Writes a copy of a persistent store that `open` can use (a RocksDB checkpoint).
+    pub fn checkpoint(&self, path: &std::path::Path) -> Result<()> {
+        self.check_open()?;
+        match self.changes.sequencer().journal() {
+            Some(journal) => journal.checkpoint(path),
+            None => Err(StoreError::InvalidArgument("an in-memory store has no checkpoints; use a snapshot".into())),
+        }
+    }
+
     /// A subscription that ends when `handle_closed` is set or the store closes.
     pub fn subscribe(&self, options: &SubscriptionOptions, handle_closed: Arc<AtomicBool>) -> Result<Subscription> {
         self.check_open()?;
@@ -288,6 +297,9 @@ impl<B: StorageBackend> Store<B> {
             self.closed.store(true, Ordering::Release);
             drop(lifecycle);
             self.changes.close();
+            if let Some(journal) = self.changes.sequencer().journal() {
+                journal.close();
+            }
         }
     }
 }
