@@ -13,6 +13,11 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class NativeStore {
   /** A private store, or the process-wide store called `name` (shared by every worker thread). */
   constructor(name: string | undefined | null, replayBufferSize: number)
+  /**
+   * The persistent store in `path` (shared by every worker thread of the process).
+   * `max_events` / `max_age_ms`: change-log retention, null for no limit.
+   */
+  static open(path: string, replayBufferSize: number, syncWrites: boolean, maxEvents?: number | undefined | null, maxAgeMs?: number | undefined | null): NativeStore
   /** Returns the new actor's version (0). */
   insert(actorType: string, id: string, json: string): number
   /** The actor as `{"id","value","version"}` JSON, or null. */
@@ -28,6 +33,14 @@ export declare class NativeStore {
   /** `start_kind` is 'now' | 'beginning' | 'afterSequence' | 'timestamp'; `start_value` the number for the last two. */
   subscribe(startKind: string, startValue: number, actorType?: string | undefined | null, keyPrefix?: string | undefined | null): NativeSubscription
   cdcStats(): NativeCdcStats
+  /** A write on libuv's thread pool; resolves to `{"version"}` / `{"actor"}` or `{"error","message"}` JSON. */
+  writeAsync(kind: string, actorType: string, id: string, json?: string | undefined | null, expectedVersion?: number | undefined | null): Promise<string>
+  /** Every actor at one point of the sequence, as snapshot JSON. */
+  createSnapshot(): string
+  /** Makes the state exactly the snapshot's; returns how many changes (events) that took. */
+  restoreSnapshot(snapshotJson: string): number
+  /** Writes a consistent copy of a persistent store into `path`, openable with `open`. */
+  checkpoint(path: string): void
   /** Closes this handle and ends its subscriptions. Idempotent. */
   close(): void
 }

@@ -1,11 +1,15 @@
 // Closing stores, idle subscriptions not holding the process open, and named stores.
 import { StoreClosedError } from 'actor-store'
 import test from 'ava'
-import { eachBackend, hasBackend, uniqueName } from './helpers/backends'
+import { eachBackend, hasBackend, makeTempDir, removeTempDir, uniqueName } from './helpers/backends'
 import { byId, expectEnd, guard, nextEvent, take } from './helpers/stream'
 import { FixtureWorker, runNode } from './helpers/workers'
 
-eachBackend(({ name: backend, create }, title) => {
+eachBackend(({ name: backend, create, supports }, title) => {
+  // Named sharing is for the in-memory stores; the persistent store shares by path instead
+  // (persistence-sharing.spec.ts).
+  const namedTest = supports.names ? test : test.skip
+
   test(title('close() is idempotent and ends every subscription of the store'), async (t) => {
     const store = create()
     store.insert('t', 'a', 1)
@@ -41,8 +45,12 @@ eachBackend(({ name: backend, create }, title) => {
   })
 
   for (const mode of ['now', 'beginning', 'for-await', 'named', 'store-only']) {
-    test(title(`an idle subscription does not keep the process alive (${mode})`), async (t) => {
-      const result = await runNode('idle-subscriber.mjs', [backend, mode])
+    const modeTest = mode === 'named' ? namedTest : test
+    modeTest(title(`an idle subscription does not keep the process alive (${mode})`), async (t) => {
+      // The persistent store's directory: the child never closes it, so it is removed here.
+      const dir = backend === 'ActorStore.open' ? makeTempDir('idle') : undefined
+      if (dir !== undefined) t.teardown(() => removeTempDir(dir))
+      const result = await runNode('idle-subscriber.mjs', [backend, mode, ...(dir === undefined ? [] : [dir])])
       t.false(result.killedByGuard, `the child process did not exit by itself; stdout: ${result.stdout}`)
       t.is(result.stderr, '')
       t.is(result.signal, null)
@@ -51,7 +59,7 @@ eachBackend(({ name: backend, create }, title) => {
     })
   }
 
-  test(title('named stores: handles with one name share state and change stream'), async (t) => {
+  namedTest(title('named stores: handles with one name share state and change stream'), async (t) => {
     const name = uniqueName('shared')
     const a = create({ name })
     const b = create({ name })
@@ -80,7 +88,7 @@ eachBackend(({ name: backend, create }, title) => {
     t.is(other.cdcStats().currentSequence, 0)
   })
 
-  test(title('named stores: closing one handle ends only its own subscriptions'), async (t) => {
+  namedTest(title('named stores: closing one handle ends only its own subscriptions'), async (t) => {
     const name = uniqueName('close-one')
     const a = create({ name })
     const b = create({ name })

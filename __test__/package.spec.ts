@@ -22,6 +22,9 @@ const ERRORS: [string, string][] = [
   ['InvalidArgumentError', 'INVALID_ARGUMENT'],
   ['SubscriptionLaggedError', 'SUBSCRIPTION_LAGGED'],
   ['StoreClosedError', 'STORE_CLOSED'],
+  ['StoreLockedError', 'STORE_LOCKED'],
+  ['StoreCorruptedError', 'STORE_CORRUPTED'],
+  ['StorageError', 'STORAGE_ERROR'],
 ]
 const METHODS = ['insert', 'get', 'update', 'updateVersioned', 'delete', 'getAll', 'subscribe', 'cdcStats', 'close']
 

@@ -1,8 +1,8 @@
-// One worker of the demo: opens the shared named store and CAS-increments the counter.
+// One worker of the demo: opens the same database (shared within the process) and CAS-increments.
 import { parentPort, workerData } from 'node:worker_threads'
 import { ActorStore, VersionMismatchError } from 'actor-store'
 
-const store = new ActorStore({ name: workerData.storeName })
+const store = ActorStore.open(workerData.path)
 let retries = 0
 for (let done = 0; done < workerData.increments; ) {
   const current = store.get('counters', 'hits')

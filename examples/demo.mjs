@@ -1,27 +1,43 @@
-// `npm start`: a short tour of Actor Store — CRUD, compare-and-swap with retries from several
-// worker threads sharing one named store, and a live change subscription.
+// `npm start`: a short tour of Actor Store on a persistent store in ./data (or $ACTOR_STORE_DATA).
+// Run it twice: the second run recovers everything the first one wrote.
 import { availableParallelism } from 'node:os'
+import { resolve } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { ActorStore, VersionMismatchError } from 'actor-store'
 
+const DATA = resolve(process.env.ACTOR_STORE_DATA ?? './data')
 const WORKERS = Math.max(2, Math.min(4, availableParallelism()))
 const INCREMENTS_PER_WORKER = 2_500
 
-const store = new ActorStore({ name: 'demo' })
+const store = ActorStore.open(DATA)
+const runs = store.get('demo', 'runs')
+const run = (runs?.value.count ?? 0) + 1
+if (runs === undefined) {
+  console.log(`— new store in ${DATA}`)
+  store.insert('demo', 'runs', { count: run })
+} else {
+  const counter = store.get('counters', 'hits')
+  console.log(`— recovered ${DATA}: run #${run}`)
+  console.log(`  counter at ${counter?.value.count} (version ${counter?.version}),`, store.cdcStats())
+  store.updateVersioned('demo', 'runs', { count: run }, runs.version)
+}
 
-console.log('— CRUD')
-console.log('insert ', store.insert('users', 'user:1', { name: 'Alice' }))
-console.log('update ', store.update('users', 'user:1', { name: 'Alice', age: 30 }))
+console.log('\n— CRUD')
+const id = `user:${run}`
+console.log('insert ', store.insert('users', id, { name: 'Alice' }))
+console.log('update ', store.update('users', id, { name: 'Alice', age: 30 }))
 try {
-  store.updateVersioned('users', 'user:1', { name: 'Mallory' }, 0)
+  store.updateVersioned('users', id, { name: 'Mallory' }, 0)
 } catch (error) {
   if (!(error instanceof VersionMismatchError)) throw error
   console.log(`CAS    rejected a stale write: expected ${error.expected}, actual ${error.actual}`)
 }
-console.log('delete ', store.delete('users', 'user:1'))
-console.log('get    ', store.get('users', 'user:1'))
+console.log('delete ', store.delete('users', id))
+console.log('get    ', store.get('users', id))
 
-console.log(`\n— CAS counter from ${WORKERS} worker threads sharing the store, with a live subscription`)
+console.log(`\n— CAS counter from ${WORKERS} worker threads sharing the open database, with a live subscription`)
+const start = store.get('counters', 'hits') ?? store.insert('counters', 'hits', { count: 0 })
+const target = start.value.count + WORKERS * INCREMENTS_PER_WORKER
 const subscription = store.subscribe({ actorType: 'counters' })
 let seen = 0
 let lastSequence = -1
@@ -30,16 +46,15 @@ const watching = (async () => {
     if (event.sequence <= lastSequence) throw new Error(`out of order: ${event.sequence} after ${lastSequence}`)
     lastSequence = event.sequence
     seen++
-    if (event.newValue?.count === WORKERS * INCREMENTS_PER_WORKER) break
+    if (event.newValue?.count === target) break
   }
 })()
 
-store.insert('counters', 'hits', { count: 0 })
 const started = performance.now()
 const retries = await Promise.all(
   Array.from({ length: WORKERS }, () => {
     const worker = new Worker(new URL('./counter-worker.mjs', import.meta.url), {
-      workerData: { storeName: 'demo', increments: INCREMENTS_PER_WORKER },
+      workerData: { path: DATA, increments: INCREMENTS_PER_WORKER },
     })
     return new Promise((resolve, reject) => {
       worker.once('message', resolve)
@@ -52,5 +67,9 @@ const elapsed = performance.now() - started
 const counter = store.get('counters', 'hits')
 console.log(`final  ${JSON.stringify(counter)} after ${retries.reduce((a, b) => a + b, 0)} CAS retries`)
 console.log(`stream ${seen} events delivered to the subscriber in sequence order (${elapsed.toFixed(0)} ms)`)
+
+const snapshot = store.createSnapshot()
+console.log(`\n— snapshot of ${snapshot.actors.length} actors at sequence ${snapshot.sequence}`)
 console.log('stats ', store.cdcStats())
 store.close()
+console.log(`\nRun \`npm start\` again to see ${DATA} recovered.`)

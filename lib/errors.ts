@@ -7,6 +7,9 @@ export type ErrorCode =
   | 'INVALID_ARGUMENT'
   | 'SUBSCRIPTION_LAGGED'
   | 'STORE_CLOSED'
+  | 'STORE_LOCKED'
+  | 'STORE_CORRUPTED'
+  | 'STORAGE_ERROR'
   | 'NATIVE_UNAVAILABLE'
   | 'INTERNAL'
 
@@ -76,5 +79,26 @@ export class SubscriptionLaggedError extends ActorStoreError {
 export class StoreClosedError extends ActorStoreError {
   constructor(message = 'the store is closed') {
     super('STORE_CLOSED', message)
+  }
+}
+
+/** The data directory is in use by another process. */
+export class StoreLockedError extends ActorStoreError {
+  constructor(message: string) {
+    super('STORE_LOCKED', message)
+  }
+}
+
+/** The data directory is damaged, or holds files that are not an Actor Store (left untouched). */
+export class StoreCorruptedError extends ActorStoreError {
+  constructor(message: string) {
+    super('STORE_CORRUPTED', message)
+  }
+}
+
+/** The file system refused: the path is a file, permission denied, disk full, … */
+export class StorageError extends ActorStoreError {
+  constructor(message: string) {
+    super('STORAGE_ERROR', message)
   }
 }

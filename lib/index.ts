@@ -6,12 +6,16 @@ export {
   InvalidValueError,
   KeyAlreadyExistsError,
   NotFoundError,
+  StorageError,
   StoreClosedError,
+  StoreCorruptedError,
+  StoreLockedError,
   SubscriptionLaggedError,
   VersionMismatchError,
 } from './errors'
 export { JsActorStore } from './js-store'
 export { ActorStore } from './native-store'
+export { loadSnapshot, type SnapshotFileOptions, type SnapshotProgress, saveSnapshot } from './snapshot-file'
 export type {
   ActorData,
   ActorStoreApi,
@@ -19,9 +23,18 @@ export type {
   ChangeEvent,
   JsonValue,
   Operation,
+  PersistentOptions,
+  Snapshot,
+  SnapshotActor,
   StartPosition,
   StoreOptions,
   Subscription,
   SubscriptionOptions,
 } from './types'
-export { DEFAULT_REPLAY_BUFFER_SIZE, MAX_KEY_BYTES, MAX_REPLAY_BUFFER_SIZE, MAX_VALUE_BYTES } from './validate'
+export {
+  DEFAULT_REPLAY_BUFFER_SIZE,
+  DEFAULT_RETENTION_EVENTS,
+  MAX_KEY_BYTES,
+  MAX_REPLAY_BUFFER_SIZE,
+  MAX_VALUE_BYTES,
+} from './validate'

@@ -18,6 +18,16 @@ export interface NativeStoreHandle {
     keyPrefix: string | undefined | null,
   ): NativeSubscriptionHandle
   cdcStats(): CdcStats
+  writeAsync(
+    kind: 'insert' | 'update' | 'updateVersioned' | 'delete',
+    actorType: string,
+    id: string,
+    json?: string | null,
+    expectedVersion?: number | null,
+  ): Promise<string>
+  createSnapshot(): string
+  restoreSnapshot(snapshotJson: string): number
+  checkpoint(path: string): void
   close(): void
 }
 
@@ -30,7 +40,16 @@ export interface NativeSubscriptionHandle {
 }
 
 interface NativeModule {
-  NativeStore: new (name: string | undefined | null, replayBufferSize: number) => NativeStoreHandle
+  NativeStore: {
+    new (name: string | undefined | null, replayBufferSize: number): NativeStoreHandle
+    open(
+      path: string,
+      replayBufferSize: number,
+      syncWrites: boolean,
+      maxEvents: number | null,
+      maxAgeMs: number | null,
+    ): NativeStoreHandle
+  }
 }
 
 let loaded: NativeModule | undefined

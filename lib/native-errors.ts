@@ -7,7 +7,10 @@ import {
   InvalidValueError,
   KeyAlreadyExistsError,
   NotFoundError,
+  StorageError,
   StoreClosedError,
+  StoreCorruptedError,
+  StoreLockedError,
   SubscriptionLaggedError,
   VersionMismatchError,
 } from './errors'
@@ -37,6 +40,12 @@ export function fromNativeError(error: unknown): Error {
     }
     case 'STORE_CLOSED':
       return new StoreClosedError(message)
+    case 'STORE_LOCKED':
+      return new StoreLockedError(message)
+    case 'STORE_CORRUPTED':
+      return new StoreCorruptedError(message)
+    case 'STORAGE_ERROR':
+      return new StorageError(message)
     default:
       return new ActorStoreError('INTERNAL', message, { cause: error })
   }

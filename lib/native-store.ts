@@ -1,6 +1,6 @@
 // ActorStore: the public API over the Rust core. Inputs are checked here (cheap, and the same
 // checks as JsActorStore); values cross the boundary as JSON text and come back through JSON.parse.
-import { StoreClosedError } from './errors'
+import { InvalidArgumentError, StoreClosedError } from './errors'
 import { changeCommitted, waitEnded, waitStarted } from './loop-guard'
 import { type NativeStoreHandle, type NativeSubscriptionHandle, nativeModule } from './native-binding'
 import { fromNativeError } from './native-errors'
@@ -11,6 +11,8 @@ import type {
   CdcStats,
   ChangeEvent,
   JsonValue,
+  PersistentOptions,
+  Snapshot,
   StoreOptions,
   Subscription,
   SubscriptionOptions,
@@ -18,10 +20,21 @@ import type {
 import {
   checkExpectedVersion,
   checkKey,
+  checkSnapshot,
   encodeValue,
+  normalizePersistentOptions,
   normalizeStoreOptions,
   normalizeSubscriptionOptions,
 } from './validate'
+
+/** What an async write resolved to: `version` for inserts and updates, `actor` for deletes. */
+interface WriteOutcome {
+  version: number
+  actor: ActorData<never> | null
+}
+
+// Hands a handle made by `ActorStore.open` to the constructor (private fields need the constructor).
+let openedHandle: NativeStoreHandle | undefined
 
 export class ActorStore implements ActorStoreApi {
   readonly #native: NativeStoreHandle
@@ -29,6 +42,12 @@ export class ActorStore implements ActorStoreApi {
 
   /** An in-memory store; stores with the same `name` share one state across worker threads. */
   constructor(options?: StoreOptions) {
+    const opened = openedHandle
+    openedHandle = undefined
+    if (opened !== undefined) {
+      this.#native = opened
+      return
+    }
     const { name, replayBufferSize } = normalizeStoreOptions(options)
     const { NativeStore } = nativeModule()
     try {
@@ -36,6 +55,21 @@ export class ActorStore implements ActorStoreApi {
     } catch (error) {
       throw fromNativeError(error)
     }
+  }
+
+  /**
+   * The persistent store in directory `path` (created if absent), on RocksDB. Every actor and the
+   * change log survive restarts; calls from several worker threads share one open database.
+   */
+  static open(path: string, options?: PersistentOptions): ActorStore {
+    const { replayBufferSize, syncWrites, maxEvents, maxAgeMs } = normalizePersistentOptions(path, options)
+    const { NativeStore } = nativeModule()
+    try {
+      openedHandle = NativeStore.open(path, replayBufferSize, syncWrites, maxEvents, maxAgeMs)
+    } catch (error) {
+      throw fromNativeError(error)
+    }
+    return new ActorStore()
   }
 
   insert<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): ActorData<T> {
@@ -132,7 +166,92 @@ export class ActorStore implements ActorStoreApi {
     }
   }
 
-  /** Closes this handle and ends its subscriptions; a named store lives on while other handles use it. */
+  /** `insert` off the event loop: the write (and, with `durability: 'sync'`, its fsync) runs on a worker thread. */
+  async insertAsync<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): Promise<ActorData<T>> {
+    const json = this.#checkWrite(actorType, id, value)
+    const { version } = await this.#writeAsync('insert', actorType, id, json)
+    return { id, value: JSON.parse(json), version }
+  }
+
+  async updateAsync<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): Promise<ActorData<T>> {
+    const json = this.#checkWrite(actorType, id, value)
+    const { version } = await this.#writeAsync('update', actorType, id, json)
+    return { id, value: JSON.parse(json), version }
+  }
+
+  async updateVersionedAsync<T extends JsonValue = JsonValue>(
+    actorType: string,
+    id: string,
+    value: T,
+    expectedVersion: number,
+  ): Promise<ActorData<T>> {
+    const json = this.#checkWrite(actorType, id, value)
+    checkExpectedVersion(expectedVersion)
+    const { version } = await this.#writeAsync('updateVersioned', actorType, id, json, expectedVersion)
+    return { id, value: JSON.parse(json), version }
+  }
+
+  async deleteAsync<T extends JsonValue = JsonValue>(actorType: string, id: string): Promise<ActorData<T> | undefined> {
+    this.#checkRead(actorType, id)
+    const { actor } = await this.#writeAsync('delete', actorType, id)
+    return actor ?? undefined
+  }
+
+  async #writeAsync(
+    kind: 'insert' | 'update' | 'updateVersioned' | 'delete',
+    actorType: string,
+    id: string,
+    json?: string,
+    expectedVersion?: number,
+  ): Promise<WriteOutcome> {
+    let text: string
+    try {
+      text = await this.#native.writeAsync(kind, actorType, id, json, expectedVersion)
+    } catch (error) {
+      throw fromNativeError(error)
+    }
+    const outcome = JSON.parse(text)
+    if (outcome.error !== undefined) {
+      throw fromNativeError(Object.assign(new Error(outcome.message), { code: outcome.error }))
+    }
+    if (kind !== 'delete' || outcome.actor !== null) changeCommitted()
+    return outcome
+  }
+
+  createSnapshot(): Snapshot {
+    this.#checkOpen()
+    try {
+      return JSON.parse(this.#native.createSnapshot())
+    } catch (error) {
+      throw fromNativeError(error)
+    }
+  }
+
+  restoreSnapshot(snapshot: Snapshot): void {
+    this.#checkOpen()
+    checkSnapshot(snapshot)
+    try {
+      if (this.#native.restoreSnapshot(JSON.stringify(snapshot)) > 0) changeCommitted()
+    } catch (error) {
+      throw fromNativeError(error)
+    }
+  }
+
+  /** Writes a consistent copy of a persistent store into the new directory `path` (open it with `open`). */
+  checkpoint(path: string): void {
+    this.#checkOpen()
+    if (typeof path !== 'string' || path.length === 0) throw new InvalidArgumentError('path must be a non-empty string')
+    try {
+      this.#native.checkpoint(path)
+    } catch (error) {
+      throw fromNativeError(error)
+    }
+  }
+
+  /**
+   * Closes this handle and ends its subscriptions. A shared store lives on while other handles use
+   * it; the last close of a persistent store flushes it and releases its directory.
+   */
   close(): void {
     if (this.#closed) return
     this.#closed = true

@@ -72,6 +72,35 @@ export interface StoreOptions {
   replayBufferSize?: number
 }
 
+/** Options of `ActorStore.open(path, options)`. */
+export interface PersistentOptions {
+  /** Recent change events cached in memory (older ones are read from disk); default 65536. */
+  replayBufferSize?: number
+  /**
+   * 'process' (default): a write that returned survives a crash or `kill -9` of the process.
+   * 'sync': the write-ahead log is fsynced before a write returns, so it also survives power loss;
+   * concurrent writers share fsyncs (group commit).
+   */
+  durability?: 'process' | 'sync'
+  /** Change-log retention; default `{ maxEvents: 1_000_000 }`. `null` removes a limit. */
+  retention?: { maxEvents?: number | null; maxAgeMs?: number | null }
+}
+
+/** One actor in a snapshot. */
+export interface SnapshotActor<T = JsonValue> {
+  actorType: string
+  id: string
+  value: T
+  version: number
+}
+
+/** Every actor as of one point of the change stream: it reflects every sequence below `sequence`. */
+export interface Snapshot<T = JsonValue> {
+  format: 'actor-store-snapshot/1'
+  sequence: number
+  actors: SnapshotActor<T>[]
+}
+
 /** The surface every backend exposes (see API.md). */
 export interface ActorStoreApi {
   insert<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): ActorData<T>
@@ -87,5 +116,12 @@ export interface ActorStoreApi {
   getAll<T extends JsonValue = JsonValue>(actorType: string): ActorData<T>[]
   subscribe<T extends JsonValue = JsonValue>(options?: SubscriptionOptions): Subscription<T>
   cdcStats(): CdcStats
+  /** Every actor at one point of the sequence, taken while writers wait (point-in-time consistent). */
+  createSnapshot(): Snapshot
+  /**
+   * Makes the state exactly the snapshot's (values and versions). Emits a change event for every
+   * actor that differs, with new sequences, so a consumer mirroring the stream stays equal.
+   */
+  restoreSnapshot(snapshot: Snapshot): void
   close(): void
 }

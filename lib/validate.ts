@@ -1,6 +1,6 @@
 // Input checks shared by every backend, so both reject the same inputs with the same codes.
 import { InvalidArgumentError, InvalidKeyError, InvalidValueError } from './errors'
-import type { StoreOptions, SubscriptionOptions } from './types'
+import type { PersistentOptions, Snapshot, StoreOptions, SubscriptionOptions } from './types'
 
 /** Longest actor type or id, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024
@@ -147,5 +147,76 @@ export function normalizeSubscriptionOptions(options: unknown): NormalizedSubscr
     start: normalizeStart(start),
     actorType: optionalFilter('actorType', actorType, false),
     keyPrefix: optionalFilter('keyPrefix', keyPrefix, true),
+  }
+}
+
+export const DEFAULT_RETENTION_EVENTS = 1_000_000
+
+export interface NormalizedPersistentOptions {
+  replayBufferSize: number
+  syncWrites: boolean
+  maxEvents: number | null
+  maxAgeMs: number | null
+}
+
+function optionalLimit(what: string, value: unknown, fallback: number | null): number | null {
+  if (value === undefined) return fallback
+  if (value === null) return null
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 1) return value
+  throw new InvalidArgumentError(`${what} must be a positive integer or null`)
+}
+
+export function normalizePersistentOptions(path: unknown, options: unknown): NormalizedPersistentOptions {
+  if (typeof path !== 'string' || path.length === 0 || path.includes('\0')) {
+    throw new InvalidArgumentError('path must be a non-empty string')
+  }
+  if (options === undefined) options = {}
+  if (!isPlainObject(options)) throw new InvalidArgumentError('store options must be a plain object')
+  checkKnownKeys('store', options, ['replayBufferSize', 'durability', 'retention'])
+  const { replayBufferSize } = normalizeStoreOptions({ replayBufferSize: options.replayBufferSize })
+  const { durability = 'process', retention = {} } = options as PersistentOptions
+  if (durability !== 'process' && durability !== 'sync') {
+    throw new InvalidArgumentError("durability must be 'process' or 'sync'")
+  }
+  if (!isPlainObject(retention)) throw new InvalidArgumentError('retention must be a plain object')
+  checkKnownKeys('retention', retention, ['maxEvents', 'maxAgeMs'])
+  return {
+    replayBufferSize,
+    syncWrites: durability === 'sync',
+    maxEvents: optionalLimit('retention.maxEvents', retention.maxEvents, DEFAULT_RETENTION_EVENTS),
+    maxAgeMs: optionalLimit('retention.maxAgeMs', retention.maxAgeMs, null),
+  }
+}
+
+/** Checks a snapshot's shape and contents, so a bad one changes nothing. */
+export function checkSnapshot(snapshot: unknown): asserts snapshot is Snapshot {
+  const bad = (why: string) => new InvalidArgumentError(`invalid snapshot: ${why}`)
+  if (!isPlainObject(snapshot)) throw bad('not an object')
+  for (const key of Object.keys(snapshot)) {
+    if (!['format', 'sequence', 'actors'].includes(key)) throw bad(`unknown field '${key}'`)
+  }
+  if (snapshot.format !== 'actor-store-snapshot/1') throw bad("format must be 'actor-store-snapshot/1'")
+  const { sequence, actors } = snapshot
+  if (typeof sequence !== 'number' || !Number.isSafeInteger(sequence) || sequence < 0) throw bad('bad sequence')
+  if (!Array.isArray(actors)) throw bad('actors must be an array')
+  const seen = new Set<string>()
+  for (const actor of actors) {
+    if (!isPlainObject(actor)) throw bad('every actor must be an object')
+    for (const key of Object.keys(actor)) {
+      if (!['actorType', 'id', 'value', 'version'].includes(key)) throw bad(`unknown actor field '${key}'`)
+    }
+    try {
+      checkKey('actorType', actor.actorType)
+      checkKey('id', actor.id)
+      encodeValue(actor.value)
+    } catch (error) {
+      throw bad(error instanceof Error ? error.message : String(error))
+    }
+    if (typeof actor.version !== 'number' || !Number.isSafeInteger(actor.version) || actor.version < 0) {
+      throw bad(`actor ${JSON.stringify(actor.id)} has a bad version`)
+    }
+    const key = JSON.stringify([actor.actorType, actor.id])
+    if (seen.has(key)) throw bad(`actor ${key} appears twice`)
+    seen.add(key)
   }
 }

@@ -5,3 +5,4 @@
 mod error;
 mod store;
 mod subscription;
+mod write_task;

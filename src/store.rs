@@ -1,10 +1,18 @@
+use std::path::Path;
+use std::sync::Arc;
+
 use actor_store_core::json;
 use actor_store_core::registry;
 use actor_store_core::CdcStats;
 use actor_store_core::StartPosition;
 use actor_store_core::StoreConfig;
 use actor_store_core::StoreHandle;
+use actor_store_core::Snapshot;
 use actor_store_core::SubscriptionOptions;
+use actor_store_rocksdb::registry::open_shared;
+use actor_store_rocksdb::PersistentOptions;
+use actor_store_rocksdb::Retention;
+use napi::bindgen_prelude::AsyncTask;
 use napi_derive::napi;
 
 use crate::error::invalid_argument;
@@ -12,6 +20,8 @@ use crate::error::to_native;
 use crate::error::to_u64;
 use crate::error::Result;
 use crate::subscription::NativeSubscription;
+use crate::write_task::WriteOp;
+use crate::write_task::WriteTask;
 
 /// Change-stream counters.
 #[napi(object)]
@@ -42,7 +52,7 @@ impl From<CdcStats> for NativeCdcStats {
 /// One JS handle on a core store. Values go in and come out as JSON text.
 #[napi]
 pub struct NativeStore {
-    handle: StoreHandle,
+    handle: Arc<StoreHandle>,
 }
 
 #[napi]
@@ -56,7 +66,26 @@ impl NativeStore {
             Some(name) => registry::open_named(&name, config),
             None => registry::open_private(config),
         };
-        Ok(Self { handle: handle.map_err(to_native)? })
+        Ok(Self { handle: Arc::new(handle.map_err(to_native)?) })
+    }
+
+    /// The persistent store in `path` (shared by every worker thread of the process).
+    /// `max_events` / `max_age_ms`: change-log retention, null for no limit.
+    #[napi(factory, catch_unwind)]
+    pub fn open(
+        path: String,
+        replay_buffer_size: f64,
+        sync_writes: bool,
+        max_events: Option<f64>,
+        max_age_ms: Option<f64>,
+    ) -> Result<Self> {
+        let config = StoreConfig { replay_buffer_size: to_u64("replayBufferSize", replay_buffer_size)? as usize };
+        let retention = Retention {
+            max_events: max_events.map(|n| to_u64("retention.maxEvents", n)).transpose()?,
+            max_age_ms: max_age_ms.map(|n| to_u64("retention.maxAgeMs", n)).transpose()?,
+        };
+        let options = PersistentOptions { config, sync_writes, retention };
+        Ok(Self { handle: Arc::new(open_shared(Path::new(&path), options).map_err(to_native)?) })
     }
 
     /// Returns the new actor's version (0).
@@ -129,6 +158,51 @@ impl NativeStore {
     pub fn cdc_stats(&self) -> Result<NativeCdcStats> {
         let store = self.handle.store().map_err(to_native)?;
         store.cdc_stats().map(NativeCdcStats::from).map_err(to_native)
+    }
+
+    /// A write on libuv's thread pool; resolves to `{"version"}` / `{"actor"}` or `{"error","message"}` JSON.
+    #[napi(catch_unwind, ts_return_type = "Promise<string>")]
+    pub fn write_async(
+        &self,
+        kind: String,
+        actor_type: String,
+        id: String,
+        json: Option<String>,
+        expected_version: Option<f64>,
+    ) -> Result<AsyncTask<WriteTask>> {
+        let value = || json.clone().ok_or_else(|| invalid_argument("a value is required"));
+        let op = match kind.as_str() {
+            "insert" => WriteOp::Insert(value()?),
+            "update" => WriteOp::Update(value()?),
+            "updateVersioned" => {
+                WriteOp::UpdateVersioned(value()?, to_u64("expectedVersion", expected_version.unwrap_or(-1.0))?)
+            }
+            "delete" => WriteOp::Delete,
+            other => return Err(invalid_argument(format!("unknown write {other:?}"))),
+        };
+        Ok(AsyncTask::new(WriteTask { handle: self.handle.clone(), actor_type, id, op }))
+    }
+
+    /// Every actor at one point of the sequence, as snapshot JSON.
+    #[napi(catch_unwind)]
+    pub fn create_snapshot(&self) -> Result<String> {
+        let store = self.handle.store().map_err(to_native)?;
+        store.snapshot().map(|snapshot| snapshot.to_json()).map_err(to_native)
+    }
+
+    /// Makes the state exactly the snapshot's; returns how many changes (events) that took.
+    #[napi(catch_unwind)]
+    pub fn restore_snapshot(&self, snapshot_json: String) -> Result<f64> {
+        let store = self.handle.store().map_err(to_native)?;
+        let snapshot = Snapshot::from_json(&snapshot_json).map_err(to_native)?;
+        store.restore(&snapshot).map(|changes| changes as f64).map_err(to_native)
+    }
+
+    /// Writes a consistent copy of a persistent store into `path`, openable with `open`.
+    #[napi(catch_unwind)]
+    pub fn checkpoint(&self, path: String) -> Result<()> {
+        let store = self.handle.store().map_err(to_native)?;
+        store.checkpoint(Path::new(&path)).map_err(to_native)
     }
 
     /// Closes this handle and ends its subscriptions. Idempotent.
