@@ -200,6 +200,28 @@ export class JsActorStore implements ActorStoreApi {
   }
 
   /** Every actor, as of the next sequence (JavaScript runs one call at a time, so it is point-in-time). */
+  // The async writes resolve at once: a JS store has no disk to wait for.
+  async insertAsync<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): Promise<ActorData<T>> {
+    return this.insert(actorType, id, value)
+  }
+
+  async updateAsync<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): Promise<ActorData<T>> {
+    return this.update(actorType, id, value)
+  }
+
+  async updateVersionedAsync<T extends JsonValue = JsonValue>(
+    actorType: string,
+    id: string,
+    value: T,
+    expectedVersion: number,
+  ): Promise<ActorData<T>> {
+    return this.updateVersioned(actorType, id, value, expectedVersion)
+  }
+
+  async deleteAsync<T extends JsonValue = JsonValue>(actorType: string, id: string): Promise<ActorData<T> | undefined> {
+    return this.delete(actorType, id)
+  }
+
   createSnapshot(): Snapshot {
     this.#checkOpen()
     const actors: SnapshotActor[] = []

@@ -114,6 +114,16 @@ export interface ActorStoreApi {
   ): ActorData<T>
   delete<T extends JsonValue = JsonValue>(actorType: string, id: string): ActorData<T> | undefined
   getAll<T extends JsonValue = JsonValue>(actorType: string): ActorData<T>[]
+  /** The writes as promises; a persistent store runs them off the event loop (see README). */
+  insertAsync<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): Promise<ActorData<T>>
+  updateAsync<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): Promise<ActorData<T>>
+  updateVersionedAsync<T extends JsonValue = JsonValue>(
+    actorType: string,
+    id: string,
+    value: T,
+    expectedVersion: number,
+  ): Promise<ActorData<T>>
+  deleteAsync<T extends JsonValue = JsonValue>(actorType: string, id: string): Promise<ActorData<T> | undefined>
   subscribe<T extends JsonValue = JsonValue>(options?: SubscriptionOptions): Subscription<T>
   cdcStats(): CdcStats
   /** Every actor at one point of the sequence, taken while writers wait (point-in-time consistent). */
