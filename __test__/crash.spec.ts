@@ -1,8 +1,10 @@
 // Real crashes: a child process writes in a loop and reports every acknowledged write; we kill -9
 // it at a random moment, reopen the directory, and check that no acknowledged write is missing and
-// that data and change log agree. Then the next round runs on the same directory.
+// that data and change log agree. Then the next round runs on the same directory. A last test
+// kills the child while it is still creating a new store: the directory must open afterwards.
 //   ACTOR_STORE_CRASH_ROUNDS=200 npx ava __test__/crash.spec.ts   (default 8; 'sync' runs a quarter)
 //   ACTOR_STORE_CRASH_SEED=1234 repeats a run (the seed is logged).
+import { readdirSync } from 'node:fs'
 import { ActorStore } from 'actor-store'
 import test, { type ExecutionContext } from 'ava'
 import { hasBackend } from './helpers/backends'
@@ -15,7 +17,8 @@ const SEED = Number(process.env.ACTOR_STORE_CRASH_SEED ?? Math.floor(Math.random
 const TYPES = ['a', 'b:c']
 
 interface Plan {
-  durability: 'process' | 'sync'
+  /** 'default': the child opens the store without options (durability 'process'). */
+  durability: 'default' | 'sync'
   rounds: number
   /** Most acknowledged writes to wait for before the kill, and most ms for a timed kill. */
   maxAcks: number
@@ -47,7 +50,7 @@ async function crashTest(t: ExecutionContext, plan: Plan): Promise<void> {
 
     let store: ActorStore
     try {
-      store = ActorStore.open(path, { durability: plan.durability })
+      store = ActorStore.open(path, plan.durability === 'sync' ? { durability: 'sync' } : undefined)
     } catch (error) {
       t.fail(`round ${index}: the store did not reopen after kill -9 (${JSON.stringify(killAt)}): ${error}`)
       return
@@ -74,10 +77,45 @@ async function crashTest(t: ExecutionContext, plan: Plan): Promise<void> {
   t.pass()
 }
 
-persistentTest("durability 'process': kill -9 at random moments loses no acknowledged write", (t) =>
-  crashTest(t, { durability: 'process', rounds: ROUNDS, maxAcks: 3000, maxMs: 400 }),
+// More rounds write less each, so the log every round replays stays a few hundred thousand events.
+const MAX_ACKS = Math.max(200, Math.min(3000, Math.floor(240_000 / ROUNDS)))
+
+persistentTest("default durability ('process'): kill -9 at random moments loses no acknowledged write", (t) =>
+  crashTest(t, { durability: 'default', rounds: ROUNDS, maxAcks: MAX_ACKS, maxMs: 400 }),
 )
 
 persistentTest("durability 'sync': kill -9 at random moments loses no acknowledged write", (t) =>
   crashTest(t, { durability: 'sync', rounds: Math.max(1, Math.floor(ROUNDS / 4)), maxAcks: 300, maxMs: 400 }),
 )
+
+persistentTest('kill -9 while a new store is being created leaves a directory that opens', async (t) => {
+  const attempts = Math.max(4, Math.floor(ROUNDS * 1.5))
+  const random = seeded(SEED + 2)
+  const failures: string[] = []
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const path = tempDir(t, 'create')
+    const killAt = { afterFiles: random(400) }
+    const round = await crashRound(path, {
+      durability: 'default',
+      round: 0,
+      seed: random(2 ** 31),
+      maxWrites: 100,
+      killAt,
+    })
+    const files = readdirSync(path).sort().join(', ')
+    let store: ActorStore
+    try {
+      store = ActorStore.open(path)
+    } catch (error) {
+      failures.push(`attempt ${attempt} (${round.acks.length} acks, files: ${files}): ${error}`)
+      continue
+    }
+    try {
+      const { problems } = await verifyRounds(store, [round], TYPES)
+      failures.push(...problems.map((problem) => `attempt ${attempt}: ${problem}`))
+    } finally {
+      store.close()
+    }
+  }
+  t.deepEqual(failures, [], `${failures.length} of ${attempts} directories did not open cleanly`)
+})

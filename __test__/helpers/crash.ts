@@ -1,6 +1,7 @@
 // Crash rounds: run fixtures/crash-writer.mjs on a store directory, kill -9 it at a random moment,
 // and collect the writes it acknowledged; then check the reopened store against them.
 import { spawn } from 'node:child_process'
+import { readdirSync } from 'node:fs'
 import type { ActorStore, ChangeEvent } from 'actor-store'
 import { mirrorProblems, readLog } from './persistent'
 import { guard } from './stream'
@@ -36,12 +37,16 @@ export function seeded(seed: number): (n: number) => number {
   }
 }
 
-export type KillAt = { afterAcks: number } | { afterMs: number }
+/**
+ * When to kill the child: after that many acknowledged writes, after a delay, or once the store's
+ * directory has files (it is being created), after that many more turns of the event loop.
+ */
+export type KillAt = { afterAcks: number } | { afterMs: number } | { afterFiles: number }
 
 /** Runs one child until `killAt` (then SIGKILL) or until it finishes `maxWrites` writes. */
 export function crashRound(
   path: string,
-  options: { durability: 'process' | 'sync'; round: number; seed: number; maxWrites: number; killAt: KillAt },
+  options: { durability: 'default' | 'sync'; round: number; seed: number; maxWrites: number; killAt: KillAt },
 ): Promise<Round> {
   const { durability, round, seed, maxWrites, killAt } = options
   const child = spawn(
@@ -59,6 +64,15 @@ export function crashRound(
     }
   }
   const timer = 'afterMs' in killAt ? setTimeout(kill, killAt.afterMs) : undefined
+  if ('afterFiles' in killAt) {
+    let turns = killAt.afterFiles
+    const poll = () => {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      if (readdirSync(path).length > 0 && turns-- <= 0) kill()
+      else setImmediate(poll)
+    }
+    poll()
+  }
   child.stdout.setEncoding('utf8')
   child.stdout.on('data', (chunk: string) => {
     buffered += chunk

@@ -206,13 +206,21 @@ impl Journal for RocksJournal {
     fn checkpoint(&self, path: &Path) -> Result<()> {
         self.with_db(|db| {
             db.flush_wal(true).map_err(from_rocksdb)?;
-            Checkpoint::new(db).and_then(|checkpoint| checkpoint.create_checkpoint(path)).map_err(from_rocksdb)
+            Checkpoint::new(db).and_then(|checkpoint| checkpoint.create_checkpoint(path)).map_err(from_rocksdb)?;
+            crate::open::mark_as_store(path)
         })
     }
 
     fn close(&self) {
         if let Some(db) = self.db.write().take() {
             let _ = db.flush_wal(true);
+            // Move everything into table files: a cleanly closed store does not depend on its
+            // write-ahead log, and reopens without replaying it.
+            for name in [ACTORS, LOG, META] {
+                if let Some(family) = db.cf_handle(name) {
+                    let _ = db.flush_cf(family);
+                }
+            }
             drop(db);
         }
     }

@@ -12,6 +12,7 @@ use actor_store_core::Store;
 use actor_store_core::StoreConfig;
 use actor_store_core::StoreError;
 use rocksdb::ColumnFamilyDescriptor;
+use rocksdb::DBRecoveryMode;
 use rocksdb::Direction;
 use rocksdb::IteratorMode;
 use rocksdb::Options;
@@ -30,6 +31,8 @@ pub(crate) const FORMAT: &[u8] = b"format";
 pub(crate) const NEXT_SEQUENCE: &[u8] = b"next_sequence";
 pub(crate) const TRIMMED_TIMESTAMP: &[u8] = b"trimmed_timestamp";
 const FORMAT_VALUE: &[u8] = b"actor-store/1";
+/// A file that marks a directory as an Actor Store before RocksDB is asked to open it.
+const MARKER_FILE: &str = "ACTOR_STORE";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PersistentOptions {
@@ -43,18 +46,13 @@ pub struct PersistentOptions {
 /// Opens (creating if absent) the store in `path`, recovering every actor and the sequence.
 /// Refuses, without touching anything, a path that is a file or a directory of other files.
 pub fn open(path: &Path, options: PersistentOptions) -> Result<Arc<MemoryStore>> {
-    let fresh = check_directory(path)?;
-    let mut db_options = Options::default();
-    db_options.create_if_missing(fresh);
-    db_options.create_missing_column_families(fresh);
-    db_options.set_compression_type(rocksdb::DBCompressionType::Lz4);
-    let families = [ACTORS, LOG, META].map(|name| ColumnFamilyDescriptor::new(name, Options::default()));
-    let db = DB::open_cf_descriptors(&db_options, path, families).map_err(from_rocksdb)?;
+    if check_directory(path)? {
+        create(path)?;
+    }
+    let db = DB::open_cf_descriptors(&db_options(false), path, families()).map_err(from_rocksdb)?;
     let meta = cf(&db, META)?;
-    match db.get_cf(meta, FORMAT).map_err(from_rocksdb)? {
-        Some(format) if format == FORMAT_VALUE => {}
-        None if fresh => db.put_cf(meta, FORMAT, FORMAT_VALUE).map_err(from_rocksdb)?,
-        _ => return Err(StoreError::StoreCorrupted("the directory is not an Actor Store".into())),
+    if db.get_cf(meta, FORMAT).map_err(from_rocksdb)?.as_deref() != Some(FORMAT_VALUE) {
+        return Err(StoreError::StoreCorrupted("the directory is not an Actor Store".into()));
     }
     let backend = MemoryBackend::new();
     for item in db.iterator_cf(cf(&db, ACTORS)?, IteratorMode::Start) {
@@ -87,6 +85,45 @@ pub fn open(path: &Path, options: PersistentOptions) -> Result<Arc<MemoryStore>>
     Store::with_backend(backend, next, options.config, Some(journal))
 }
 
+fn db_options(create: bool) -> Options {
+    let mut options = Options::default();
+    options.create_if_missing(create);
+    options.create_missing_column_families(create);
+    options.set_compression_type(rocksdb::DBCompressionType::Lz4);
+    // A torn last record (power loss mid-write) is dropped; damage anywhere else is an error,
+    // never a silent truncation that would lose acknowledged writes and rewind the sequence.
+    options.set_wal_recovery_mode(DBRecoveryMode::TolerateCorruptedTailRecords);
+    options
+}
+
+fn families() -> [ColumnFamilyDescriptor; 3] {
+    [ACTORS, LOG, META].map(|name| ColumnFamilyDescriptor::new(name, Options::default()))
+}
+
+/// Creates the store in a sibling directory and renames it into place, so a crash while
+/// creating leaves `path` as it was (absent or empty) rather than half a store.
+fn create(path: &Path) -> Result<()> {
+    let storage =
+        |what: &str, error: std::io::Error| StoreError::Storage(format!("cannot {what} {}: {error}", path.display()));
+    let name = path.file_name().map_or_else(|| "store".into(), |name| name.to_string_lossy().into_owned());
+    let staging = path.with_file_name(format!(".{name}.creating-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&staging);
+    {
+        let db = DB::open_cf_descriptors(&db_options(true), &staging, families()).map_err(from_rocksdb)?;
+        db.put_cf(cf(&db, META)?, FORMAT, FORMAT_VALUE).map_err(from_rocksdb)?;
+        db.flush_wal(true).map_err(from_rocksdb)?;
+    }
+    mark_as_store(&staging)?;
+    // rename(2) replaces an empty directory atomically.
+    fs::rename(&staging, path).map_err(|e| storage("create", e))
+}
+
+/// Marks `dir` (holding a complete store) as an Actor Store directory.
+pub(crate) fn mark_as_store(dir: &Path) -> Result<()> {
+    fs::write(dir.join(MARKER_FILE), FORMAT_VALUE)
+        .map_err(|e| StoreError::Storage(format!("cannot write {}: {e}", dir.display())))
+}
+
 /// True when the store must be created; an error for anything that is not a store directory.
 fn check_directory(path: &Path) -> Result<bool> {
     let shown = path.display();
@@ -109,7 +146,9 @@ fn check_directory(path: &Path) -> Result<bool> {
             }
         }
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            fs::create_dir_all(path).map_err(|e| StoreError::Storage(format!("cannot create {shown}: {e}")))?;
+            if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+                fs::create_dir_all(parent).map_err(|e| StoreError::Storage(format!("cannot create {shown}: {e}")))?;
+            }
             Ok(true)
         }
         Err(error) => Err(StoreError::Storage(format!("cannot use {shown}: {error}"))),
