@@ -9,6 +9,32 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** A large `getAll` result held in Rust and read by JS in slices. */
+export declare class NativeActorList {
+  get count(): number
+  /** Actors `start..start + count` as a JSON array of `{"id","value","version"}`. */
+  slice(start: number, count: number): string
+}
+
+/** A restore assembled from slices of actors, then applied in one step. */
+export declare class NativeRestore {
+  /** Adds a JSON array of actors. */
+  add(actorsJson: string): void
+  /** Makes the store's state exactly the assembled snapshot; returns how many changes that took. */
+  commit(): number
+}
+
+/**
+ * A snapshot held in Rust; JS reads its actors in slices, because one string holding a large
+ * snapshot would pass V8's string length limit.
+ */
+export declare class NativeSnapshot {
+  get sequence(): number
+  get count(): number
+  /** Actors `start..start + count` as a JSON array. */
+  slice(start: number, count: number): string
+}
+
 /** One JS handle on a core store. Values go in and come out as JSON text. */
 export declare class NativeStore {
   /** A private store, or the process-wide store called `name` (shared by every worker thread). */
@@ -28,17 +54,20 @@ export declare class NativeStore {
   updateVersioned(actorType: string, id: string, json: string, expectedVersion: number): number
   /** The deleted actor's last state as JSON, or null if it did not exist. */
   delete(actorType: string, id: string): string | null
-  /** Every actor of a type, as one JSON array. */
-  getAll(actorType: string): string
+  /**
+   * Every actor of a type: one JSON array, or — past what one JS string can hold — a list
+   * read in slices.
+   */
+  getAll(actorType: string): string | NativeActorList
   /** `start_kind` is 'now' | 'beginning' | 'afterSequence' | 'timestamp'; `start_value` the number for the last two. */
   subscribe(startKind: string, startValue: number, actorType?: string | undefined | null, keyPrefix?: string | undefined | null): NativeSubscription
   cdcStats(): NativeCdcStats
   /** A write on libuv's thread pool; resolves to `{"version"}` / `{"actor"}` or `{"error","message"}` JSON. */
   writeAsync(kind: string, actorType: string, id: string, json?: string | undefined | null, expectedVersion?: number | undefined | null): Promise<string>
-  /** Every actor at one point of the sequence, as snapshot JSON. */
-  createSnapshot(): string
-  /** Makes the state exactly the snapshot's; returns how many changes (events) that took. */
-  restoreSnapshot(snapshotJson: string): number
+  /** Every actor at one point of the sequence, read by JS in slices. */
+  createSnapshot(): NativeSnapshot
+  /** Starts a restore: add the snapshot's actors in slices, then commit. */
+  beginRestore(sequence: number): NativeRestore
   /** Writes a consistent copy of a persistent store into `path`, openable with `open`. */
   checkpoint(path: string): void
   /** Closes this handle and ends its subscriptions. Idempotent. */

@@ -10,7 +10,7 @@ export interface NativeStoreHandle {
   update(actorType: string, id: string, json: string): number
   updateVersioned(actorType: string, id: string, json: string, expectedVersion: number): number
   delete(actorType: string, id: string): string | null
-  getAll(actorType: string): string
+  getAll(actorType: string): string | NativeActorListHandle
   subscribe(
     startKind: string,
     startValue: number,
@@ -25,10 +25,29 @@ export interface NativeStoreHandle {
     json?: string | null,
     expectedVersion?: number | null,
   ): Promise<string>
-  createSnapshot(): string
-  restoreSnapshot(snapshotJson: string): number
+  createSnapshot(): NativeSnapshotHandle
+  beginRestore(sequence: number): NativeRestoreHandle
   checkpoint(path: string): void
   close(): void
+}
+
+/** A large getAll result held in Rust, read in slices of `{ id, value, version }` JSON arrays. */
+export interface NativeActorListHandle {
+  readonly count: number
+  slice(start: number, count: number): string
+}
+
+/** A snapshot held in Rust, read in slices (one string could pass V8's length limit). */
+export interface NativeSnapshotHandle {
+  readonly sequence: number
+  readonly count: number
+  slice(start: number, count: number): string
+}
+
+/** A restore assembled from JSON slices of actors, applied by `commit` (returns the change count). */
+export interface NativeRestoreHandle {
+  add(actorsJson: string): void
+  commit(): number
 }
 
 /** A cursor over the change stream: `poll` returns a JSON array, '' when nothing is ready, null when ended. */

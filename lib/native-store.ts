@@ -13,6 +13,7 @@ import type {
   JsonValue,
   PersistentOptions,
   Snapshot,
+  SnapshotActor,
   StoreOptions,
   Subscription,
   SubscriptionOptions,
@@ -31,6 +32,18 @@ import {
 interface WriteOutcome {
   version: number
   actor: ActorData<never> | null
+}
+
+/** Actors per slice when a large result crosses the native boundary (bounded string sizes). */
+const SNAPSHOT_SLICE = 10_000
+
+/** Every item of a result the addon hands over in slices. */
+function readSlices<T>(source: { readonly count: number; slice(start: number, count: number): string }): T[] {
+  const items: T[] = []
+  for (let start = 0; start < source.count; start += SNAPSHOT_SLICE) {
+    for (const item of JSON.parse(source.slice(start, SNAPSHOT_SLICE))) items.push(item)
+  }
+  return items
 }
 
 // Hands a handle made by `ActorStore.open` to the constructor (private fields need the constructor).
@@ -138,7 +151,8 @@ export class ActorStore implements ActorStoreApi {
     this.#checkOpen()
     checkKey('actorType', actorType)
     try {
-      return JSON.parse(this.#native.getAll(actorType))
+      const all = this.#native.getAll(actorType)
+      return typeof all === 'string' ? JSON.parse(all) : readSlices(all)
     } catch (error) {
       throw fromNativeError(error)
     }
@@ -221,7 +235,8 @@ export class ActorStore implements ActorStoreApi {
   createSnapshot(): Snapshot {
     this.#checkOpen()
     try {
-      return JSON.parse(this.#native.createSnapshot())
+      const native = this.#native.createSnapshot()
+      return { format: 'actor-store-snapshot/1', sequence: native.sequence, actors: readSlices<SnapshotActor>(native) }
     } catch (error) {
       throw fromNativeError(error)
     }
@@ -231,7 +246,11 @@ export class ActorStore implements ActorStoreApi {
     this.#checkOpen()
     checkSnapshot(snapshot)
     try {
-      if (this.#native.restoreSnapshot(JSON.stringify(snapshot)) > 0) changeCommitted()
+      const restore = this.#native.beginRestore(snapshot.sequence)
+      for (let start = 0; start < snapshot.actors.length; start += SNAPSHOT_SLICE) {
+        restore.add(JSON.stringify(snapshot.actors.slice(start, start + SNAPSHOT_SLICE)))
+      }
+      if (restore.commit() > 0) changeCommitted()
     } catch (error) {
       throw fromNativeError(error)
     }

@@ -3,6 +3,7 @@
 #![deny(clippy::all)]
 
 mod error;
+mod snapshot;
 mod store;
 mod subscription;
 mod write_task;

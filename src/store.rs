@@ -4,7 +4,6 @@ use std::sync::Arc;
 use actor_store_core::json;
 use actor_store_core::registry;
 use actor_store_core::CdcStats;
-use actor_store_core::Snapshot;
 use actor_store_core::StartPosition;
 use actor_store_core::StoreConfig;
 use actor_store_core::StoreHandle;
@@ -13,15 +12,22 @@ use actor_store_rocksdb::registry::open_shared;
 use actor_store_rocksdb::PersistentOptions;
 use actor_store_rocksdb::Retention;
 use napi::bindgen_prelude::AsyncTask;
+use napi::bindgen_prelude::Either;
 use napi_derive::napi;
 
 use crate::error::invalid_argument;
 use crate::error::to_native;
 use crate::error::to_u64;
 use crate::error::Result;
+use crate::snapshot::NativeActorList;
+use crate::snapshot::NativeRestore;
+use crate::snapshot::NativeSnapshot;
 use crate::subscription::NativeSubscription;
 use crate::write_task::WriteOp;
 use crate::write_task::WriteTask;
+
+/// Results larger than this cross as slices: V8 strings stop at about 512 MB.
+const ONE_STRING_LIMIT: usize = 64 << 20;
 
 /// Change-stream counters.
 #[napi(object)]
@@ -126,11 +132,18 @@ impl NativeStore {
         Ok(record.map(|record| json::actor(&id, &record)))
     }
 
-    /// Every actor of a type, as one JSON array.
+    /// Every actor of a type: one JSON array, or — past what one JS string can hold — a list
+    /// read in slices.
     #[napi(catch_unwind)]
-    pub fn get_all(&self, actor_type: String) -> Result<String> {
+    pub fn get_all(&self, actor_type: String) -> Result<Either<String, NativeActorList>> {
         let store = self.handle.store().map_err(to_native)?;
-        store.get_all(&actor_type).map(|actors| json::actors(&actors)).map_err(to_native)
+        let actors = store.get_all(&actor_type).map_err(to_native)?;
+        let size: usize = actors.iter().map(|actor| actor.id.len() + actor.value.len() + 40).sum();
+        Ok(if size < ONE_STRING_LIMIT {
+            Either::A(json::actors(&actors))
+        } else {
+            Either::B(NativeActorList::new(actors))
+        })
     }
 
     /// `start_kind` is 'now' | 'beginning' | 'afterSequence' | 'timestamp'; `start_value` the number for the last two.
@@ -183,19 +196,18 @@ impl NativeStore {
         Ok(AsyncTask::new(WriteTask { handle: self.handle.clone(), actor_type, id, op }))
     }
 
-    /// Every actor at one point of the sequence, as snapshot JSON.
+    /// Every actor at one point of the sequence, read by JS in slices.
     #[napi(catch_unwind)]
-    pub fn create_snapshot(&self) -> Result<String> {
+    pub fn create_snapshot(&self) -> Result<NativeSnapshot> {
         let store = self.handle.store().map_err(to_native)?;
-        store.snapshot().map(|snapshot| snapshot.to_json()).map_err(to_native)
+        store.snapshot().map(NativeSnapshot::new).map_err(to_native)
     }
 
-    /// Makes the state exactly the snapshot's; returns how many changes (events) that took.
+    /// Starts a restore: add the snapshot's actors in slices, then commit.
     #[napi(catch_unwind)]
-    pub fn restore_snapshot(&self, snapshot_json: String) -> Result<f64> {
-        let store = self.handle.store().map_err(to_native)?;
-        let snapshot = Snapshot::from_json(&snapshot_json).map_err(to_native)?;
-        store.restore(&snapshot).map(|changes| changes as f64).map_err(to_native)
+    pub fn begin_restore(&self, sequence: f64) -> Result<NativeRestore> {
+        self.handle.store().map_err(to_native)?;
+        NativeRestore::new(self.handle.clone(), sequence)
     }
 
     /// Writes a consistent copy of a persistent store into `path`, openable with `open`.

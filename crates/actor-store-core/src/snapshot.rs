@@ -34,20 +34,9 @@ impl Snapshot {
         let mut out = String::with_capacity(size + 80);
         out.push_str("{\"format\":\"");
         out.push_str(SNAPSHOT_FORMAT);
-        out.push_str(&format!("\",\"sequence\":{},\"actors\":[", self.sequence));
-        for (index, actor) in self.actors.iter().enumerate() {
-            if index > 0 {
-                out.push(',');
-            }
-            out.push_str("{\"actorType\":");
-            push_string(&mut out, &actor.actor_type);
-            out.push_str(",\"id\":");
-            push_string(&mut out, &actor.id);
-            out.push_str(",\"value\":");
-            out.push_str(&actor.value);
-            out.push_str(&format!(",\"version\":{}}}", actor.version));
-        }
-        out.push_str("]}");
+        out.push_str(&format!("\",\"sequence\":{},\"actors\":", self.sequence));
+        push_actors(&mut out, &self.actors);
+        out.push('}');
         out
     }
 
@@ -58,36 +47,66 @@ impl Snapshot {
         struct Document {
             format: String,
             sequence: u64,
-            actors: Vec<Actor>,
+            actors: Vec<ActorDocument>,
         }
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase", deny_unknown_fields)]
-        struct Actor {
-            actor_type: String,
-            id: String,
-            value: Box<RawValue>,
-            version: u64,
-        }
-        let document: Document = serde_json::from_str(text)
-            .map_err(|error| StoreError::InvalidArgument(format!("not an Actor Store snapshot: {error}")))?;
+        let document: Document = serde_json::from_str(text).map_err(not_a_snapshot)?;
         if document.format != SNAPSHOT_FORMAT {
             return Err(StoreError::InvalidArgument(format!(
                 "snapshot format {:?} is not {SNAPSHOT_FORMAT:?}",
                 document.format
             )));
         }
-        let actors = document
-            .actors
-            .into_iter()
-            .map(|actor| SnapshotActor {
-                actor_type: actor.actor_type.into(),
-                id: actor.id.into(),
-                value: Json::from(actor.value.get()),
-                version: actor.version,
-            })
-            .collect();
-        Ok(Self { sequence: document.sequence, actors })
+        Ok(Self { sequence: document.sequence, actors: document.actors.into_iter().map(SnapshotActor::from).collect() })
     }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ActorDocument {
+    actor_type: String,
+    id: String,
+    value: Box<RawValue>,
+    version: u64,
+}
+
+impl From<ActorDocument> for SnapshotActor {
+    fn from(actor: ActorDocument) -> Self {
+        Self {
+            actor_type: actor.actor_type.into(),
+            id: actor.id.into(),
+            value: Json::from(actor.value.get()),
+            version: actor.version,
+        }
+    }
+}
+
+fn not_a_snapshot(error: serde_json::Error) -> StoreError {
+    StoreError::InvalidArgument(format!("not an Actor Store snapshot: {error}"))
+}
+
+/// Appends `actors` as a JSON array of `{"actorType","id","value","version"}`. Large snapshots
+/// cross to JavaScript in slices of this form, since one string cannot exceed V8's limit.
+pub fn push_actors(out: &mut String, actors: &[SnapshotActor]) {
+    out.push('[');
+    for (index, actor) in actors.iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"actorType\":");
+        push_string(out, &actor.actor_type);
+        out.push_str(",\"id\":");
+        push_string(out, &actor.id);
+        out.push_str(",\"value\":");
+        out.push_str(&actor.value);
+        out.push_str(&format!(",\"version\":{}}}", actor.version));
+    }
+    out.push(']');
+}
+
+/// Parses a JSON array of snapshot actors (one slice of a large snapshot).
+pub fn parse_actors(text: &str) -> Result<Vec<SnapshotActor>> {
+    let actors: Vec<ActorDocument> = serde_json::from_str(text).map_err(not_a_snapshot)?;
+    Ok(actors.into_iter().map(SnapshotActor::from).collect())
 }
 
 #[cfg(test)]
