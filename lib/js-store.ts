@@ -1,13 +1,7 @@
 // JsActorStore: the ActorStore API in pure TypeScript, in memory. It is the fallback when the native
 // addon cannot load and the baseline the benchmarks compare against, so it checks inputs in the same
 // order as ActorStore and keeps values as JSON text: every value handed out is a fresh JSON.parse.
-import {
-  InvalidArgumentError,
-  KeyAlreadyExistsError,
-  NotFoundError,
-  StoreClosedError,
-  VersionMismatchError,
-} from './errors'
+import { InvalidArgumentError, KeyAlreadyExistsError, NotFoundError, VersionMismatchError } from './errors'
 import { ChangeLog, type LogCursor } from './js-change-log'
 import { checkSnapshotFields, planRestore } from './js-restore'
 import { type EventSource, EventStream } from './subscription'
@@ -23,10 +17,12 @@ import type {
   SubscriptionOptions,
 } from './types'
 import {
+  checkActor,
   checkExpectedVersion,
   checkKey,
+  checkOpen,
   checkSnapshot,
-  encodeValue,
+  checkWrite,
   normalizeStoreOptions,
   normalizeSubscriptionOptions,
 } from './validate'
@@ -114,7 +110,7 @@ export class JsActorStore implements ActorStoreApi {
   }
 
   insert<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): ActorData<T> {
-    const json = this.#checkWrite(actorType, id, value)
+    const json = checkWrite(this.#closed, actorType, id, value)
     let actors = this.#actors.get(actorType)
     if (actors === undefined) {
       actors = new Map()
@@ -128,13 +124,13 @@ export class JsActorStore implements ActorStoreApi {
   }
 
   get<T extends JsonValue = JsonValue>(actorType: string, id: string): ActorData<T> | undefined {
-    this.#checkRead(actorType, id)
+    checkActor(this.#closed, actorType, id)
     const record = this.#actors.get(actorType)?.get(id)
     return record === undefined ? undefined : { id, value: JSON.parse(record.json), version: record.version }
   }
 
   update<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): ActorData<T> {
-    const json = this.#checkWrite(actorType, id, value)
+    const json = checkWrite(this.#closed, actorType, id, value)
     const record = this.#actors.get(actorType)?.get(id)
     if (record === undefined) throw new NotFoundError(`${describeActor(actorType, id)} does not exist`)
     return this.#replace(actorType, id, record, json)
@@ -146,7 +142,7 @@ export class JsActorStore implements ActorStoreApi {
     value: T,
     expectedVersion: number,
   ): ActorData<T> {
-    const json = this.#checkWrite(actorType, id, value)
+    const json = checkWrite(this.#closed, actorType, id, value)
     checkExpectedVersion(expectedVersion)
     const record = this.#actors.get(actorType)?.get(id)
     if (record === undefined) throw new NotFoundError(`${describeActor(actorType, id)} does not exist`)
@@ -155,7 +151,7 @@ export class JsActorStore implements ActorStoreApi {
   }
 
   delete<T extends JsonValue = JsonValue>(actorType: string, id: string): ActorData<T> | undefined {
-    this.#checkRead(actorType, id)
+    checkActor(this.#closed, actorType, id)
     const actors = this.#actors.get(actorType)
     if (actors === undefined) return undefined
     const record = actors.get(id)
@@ -169,7 +165,7 @@ export class JsActorStore implements ActorStoreApi {
 
   /** Every actor of `actorType`, in insertion order (an update keeps its place, a re-insert moves to the end). */
   getAll<T extends JsonValue = JsonValue>(actorType: string): ActorData<T>[] {
-    this.#checkOpen()
+    checkOpen(this.#closed)
     checkKey('actorType', actorType)
     const actors = this.#actors.get(actorType)
     const all: ActorData<T>[] = []
@@ -179,7 +175,7 @@ export class JsActorStore implements ActorStoreApi {
   }
 
   subscribe<T extends JsonValue = JsonValue>(options?: SubscriptionOptions): Subscription<T> {
-    this.#checkOpen()
+    checkOpen(this.#closed)
     const normalized = normalizeSubscriptionOptions(options)
     const source = this.#log.openCursor<T>(normalized, this.#subscriptions)
     const stream = new EventStream<T>(source)
@@ -188,7 +184,7 @@ export class JsActorStore implements ActorStoreApi {
   }
 
   cdcStats(): CdcStats {
-    this.#checkOpen()
+    checkOpen(this.#closed)
     const log = this.#log
     return {
       totalEvents: log.next,
@@ -223,7 +219,7 @@ export class JsActorStore implements ActorStoreApi {
   }
 
   createSnapshot(): Snapshot {
-    this.#checkOpen()
+    checkOpen(this.#closed)
     const actors: SnapshotActor[] = []
     for (const [actorType, ofType] of this.#actors) {
       for (const [id, { json, version }] of ofType) actors.push({ actorType, id, value: JSON.parse(json), version })
@@ -237,7 +233,7 @@ export class JsActorStore implements ActorStoreApi {
    * value or version differs; each with a new sequence. A bad snapshot changes nothing.
    */
   restoreSnapshot(snapshot: Snapshot): void {
-    this.#checkOpen()
+    checkOpen(this.#closed)
     checkSnapshot(snapshot)
     checkSnapshotFields(snapshot)
     const { removals, inserts, updates } = planRestore(this.#actors, snapshot)
@@ -286,20 +282,5 @@ export class JsActorStore implements ActorStoreApi {
     record.version = version
     this.#log.append('UPDATE', actorType, id, previousJson, previousVersion, json, version)
     return { id, value: JSON.parse(json), version }
-  }
-
-  #checkOpen(): void {
-    if (this.#closed) throw new StoreClosedError()
-  }
-
-  #checkRead(actorType: string, id: string): void {
-    this.#checkOpen()
-    checkKey('actorType', actorType)
-    checkKey('id', id)
-  }
-
-  #checkWrite(actorType: string, id: string, value: unknown): string {
-    this.#checkRead(actorType, id)
-    return encodeValue(value)
   }
 }

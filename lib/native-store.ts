@@ -1,6 +1,6 @@
 // ActorStore: the public API over the Rust core. Inputs are checked here (cheap, and the same
 // checks as JsActorStore); values cross the boundary as JSON text and come back through JSON.parse.
-import { InvalidArgumentError, StoreClosedError } from './errors'
+import { InvalidArgumentError } from './errors'
 import { changeCommitted, waitEnded, waitStarted } from './loop-guard'
 import { type NativeStoreHandle, type NativeSubscriptionHandle, nativeModule } from './native-binding'
 import { fromNativeError } from './native-errors'
@@ -19,10 +19,12 @@ import type {
   SubscriptionOptions,
 } from './types'
 import {
+  checkActor,
   checkExpectedVersion,
   checkKey,
+  checkOpen,
   checkSnapshot,
-  encodeValue,
+  checkWrite,
   normalizePersistentOptions,
   normalizeStoreOptions,
   normalizeSubscriptionOptions,
@@ -86,7 +88,7 @@ export class ActorStore implements ActorStoreApi {
   }
 
   insert<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): ActorData<T> {
-    const json = this.#checkWrite(actorType, id, value)
+    const json = checkWrite(this.#closed, actorType, id, value)
     try {
       const version = this.#native.insert(actorType, id, json)
       changeCommitted()
@@ -97,7 +99,7 @@ export class ActorStore implements ActorStoreApi {
   }
 
   get<T extends JsonValue = JsonValue>(actorType: string, id: string): ActorData<T> | undefined {
-    this.#checkRead(actorType, id)
+    checkActor(this.#closed, actorType, id)
     let json: string | null
     try {
       json = this.#native.get(actorType, id)
@@ -108,7 +110,7 @@ export class ActorStore implements ActorStoreApi {
   }
 
   update<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): ActorData<T> {
-    const json = this.#checkWrite(actorType, id, value)
+    const json = checkWrite(this.#closed, actorType, id, value)
     try {
       const version = this.#native.update(actorType, id, json)
       changeCommitted()
@@ -124,7 +126,7 @@ export class ActorStore implements ActorStoreApi {
     value: T,
     expectedVersion: number,
   ): ActorData<T> {
-    const json = this.#checkWrite(actorType, id, value)
+    const json = checkWrite(this.#closed, actorType, id, value)
     checkExpectedVersion(expectedVersion)
     try {
       const version = this.#native.updateVersioned(actorType, id, json, expectedVersion)
@@ -136,7 +138,7 @@ export class ActorStore implements ActorStoreApi {
   }
 
   delete<T extends JsonValue = JsonValue>(actorType: string, id: string): ActorData<T> | undefined {
-    this.#checkRead(actorType, id)
+    checkActor(this.#closed, actorType, id)
     let json: string | null
     try {
       json = this.#native.delete(actorType, id)
@@ -148,7 +150,7 @@ export class ActorStore implements ActorStoreApi {
   }
 
   getAll<T extends JsonValue = JsonValue>(actorType: string): ActorData<T>[] {
-    this.#checkOpen()
+    checkOpen(this.#closed)
     checkKey('actorType', actorType)
     try {
       const all = this.#native.getAll(actorType)
@@ -159,7 +161,7 @@ export class ActorStore implements ActorStoreApi {
   }
 
   subscribe<T extends JsonValue = JsonValue>(options?: SubscriptionOptions): Subscription<T> {
-    this.#checkOpen()
+    checkOpen(this.#closed)
     const { start, actorType, keyPrefix } = normalizeSubscriptionOptions(options)
     const startValue = start.kind === 'afterSequence' ? start.sequence : start.kind === 'timestamp' ? start.ms : 0
     try {
@@ -172,7 +174,7 @@ export class ActorStore implements ActorStoreApi {
   }
 
   cdcStats(): CdcStats {
-    this.#checkOpen()
+    checkOpen(this.#closed)
     try {
       return this.#native.cdcStats()
     } catch (error) {
@@ -182,13 +184,13 @@ export class ActorStore implements ActorStoreApi {
 
   /** `insert` off the event loop: the write (and, with `durability: 'sync'`, its fsync) runs on a worker thread. */
   async insertAsync<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): Promise<ActorData<T>> {
-    const json = this.#checkWrite(actorType, id, value)
+    const json = checkWrite(this.#closed, actorType, id, value)
     const { version } = await this.#writeAsync('insert', actorType, id, json)
     return { id, value: JSON.parse(json), version }
   }
 
   async updateAsync<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): Promise<ActorData<T>> {
-    const json = this.#checkWrite(actorType, id, value)
+    const json = checkWrite(this.#closed, actorType, id, value)
     const { version } = await this.#writeAsync('update', actorType, id, json)
     return { id, value: JSON.parse(json), version }
   }
@@ -199,14 +201,14 @@ export class ActorStore implements ActorStoreApi {
     value: T,
     expectedVersion: number,
   ): Promise<ActorData<T>> {
-    const json = this.#checkWrite(actorType, id, value)
+    const json = checkWrite(this.#closed, actorType, id, value)
     checkExpectedVersion(expectedVersion)
     const { version } = await this.#writeAsync('updateVersioned', actorType, id, json, expectedVersion)
     return { id, value: JSON.parse(json), version }
   }
 
   async deleteAsync<T extends JsonValue = JsonValue>(actorType: string, id: string): Promise<ActorData<T> | undefined> {
-    this.#checkRead(actorType, id)
+    checkActor(this.#closed, actorType, id)
     const { actor } = await this.#writeAsync('delete', actorType, id)
     return actor ?? undefined
   }
@@ -233,7 +235,7 @@ export class ActorStore implements ActorStoreApi {
   }
 
   createSnapshot(): Snapshot {
-    this.#checkOpen()
+    checkOpen(this.#closed)
     try {
       const native = this.#native.createSnapshot()
       return { format: 'actor-store-snapshot/1', sequence: native.sequence, actors: readSlices<SnapshotActor>(native) }
@@ -243,7 +245,7 @@ export class ActorStore implements ActorStoreApi {
   }
 
   restoreSnapshot(snapshot: Snapshot): void {
-    this.#checkOpen()
+    checkOpen(this.#closed)
     checkSnapshot(snapshot)
     try {
       const restore = this.#native.beginRestore(snapshot.sequence)
@@ -258,7 +260,7 @@ export class ActorStore implements ActorStoreApi {
 
   /** Writes a consistent copy of a persistent store into the new directory `path` (open it with `open`). */
   checkpoint(path: string): void {
-    this.#checkOpen()
+    checkOpen(this.#closed)
     if (typeof path !== 'string' || path.length === 0) throw new InvalidArgumentError('path must be a non-empty string')
     try {
       this.#native.checkpoint(path)
@@ -275,21 +277,6 @@ export class ActorStore implements ActorStoreApi {
     if (this.#closed) return
     this.#closed = true
     this.#native.close()
-  }
-
-  #checkOpen(): void {
-    if (this.#closed) throw new StoreClosedError()
-  }
-
-  #checkRead(actorType: string, id: string): void {
-    this.#checkOpen()
-    checkKey('actorType', actorType)
-    checkKey('id', id)
-  }
-
-  #checkWrite(actorType: string, id: string, value: unknown): string {
-    this.#checkRead(actorType, id)
-    return encodeValue(value)
   }
 }
 

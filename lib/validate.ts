@@ -1,5 +1,5 @@
 // Input checks shared by every backend, so both reject the same inputs with the same codes.
-import { InvalidArgumentError, InvalidKeyError, InvalidValueError } from './errors'
+import { InvalidArgumentError, InvalidKeyError, InvalidValueError, StoreClosedError } from './errors'
 import type { PersistentOptions, Snapshot, StoreOptions, SubscriptionOptions } from './types'
 
 /** Longest actor type or id, in UTF-8 bytes. */
@@ -219,4 +219,22 @@ export function checkSnapshot(snapshot: unknown): asserts snapshot is Snapshot {
     if (seen.has(key)) throw bad(`actor ${key} appears twice`)
     seen.add(key)
   }
+}
+
+// The checks every store method starts with, in the order every backend shares:
+// closed first, then actorType, id, value.
+export function checkOpen(closed: boolean): void {
+  if (closed) throw new StoreClosedError()
+}
+
+export function checkActor(closed: boolean, actorType: unknown, id: unknown): void {
+  checkOpen(closed)
+  checkKey('actorType', actorType)
+  checkKey('id', id)
+}
+
+/** The checks of a write; returns the value's JSON text. */
+export function checkWrite(closed: boolean, actorType: unknown, id: unknown, value: unknown): string {
+  checkActor(closed, actorType, id)
+  return encodeValue(value)
 }
