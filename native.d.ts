@@ -62,8 +62,16 @@ export declare class NativeStore {
   /** `start_kind` is 'now' | 'beginning' | 'afterSequence' | 'timestamp'; `start_value` the number for the last two. */
   subscribe(startKind: string, startValue: number, actorType?: string | undefined | null, keyPrefix?: string | undefined | null): NativeSubscription
   cdcStats(): NativeCdcStats
-  /** A write on libuv's thread pool; resolves to `{"version"}` / `{"actor"}` or `{"error","message"}` JSON. */
-  writeAsync(kind: string, actorType: string, id: string, json?: string | undefined | null, expectedVersion?: number | undefined | null): Promise<string>
+  /**
+   * Where this handle's async write outcomes go: `callback` gets one JSON string per group of
+   * writes (see `write_replies::outcomes_json`). Called once, before the first `write_async`.
+   */
+  listenWrites(callback: (arg: string) => void): void
+  /**
+   * Queues a write for the store's commit thread: it is applied in arrival order, made durable
+   * together with the writes queued beside it, and answered with `ticket` through `listen_writes`.
+   */
+  writeAsync(kind: string, actorType: string, id: string, json: string | undefined | null, expectedVersion: number | undefined | null, ticket: number): void
   /** Every actor at one point of the sequence, read by JS in slices. */
   createSnapshot(): NativeSnapshot
   /** Starts a restore: add the snapshot's actors in slices, then commit. */

@@ -26,6 +26,7 @@ const QUICK = {
   },
   memory: { actors: 1_000_000 },
   redis: { clients: 100, casDurationMs: 800, streamEvents: 50_000, pacedEvents: 1_000, roundTrips: 4_000 },
+  persistence: { actors: 10_000, durationMs: 1_000, rounds: 1, reopenActors: [100_000, 1_000_000], reopenRounds: 1 },
 }
 
 const FULL = {
@@ -50,6 +51,7 @@ const FULL = {
   },
   memory: { actors: 1_000_000 },
   redis: { clients: 100, casDurationMs: 2_000, streamEvents: 200_000, pacedEvents: 5_000, roundTrips: 20_000 },
+  persistence: { actors: 10_000, durationMs: 2_000, rounds: 3, reopenActors: [100_000, 1_000_000], reopenRounds: 3 },
 }
 
 function range(n) {

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=single,breakdown,scaling,contention,stream,memory,redis]`
+// `npm run bench [-- --quick] [-- --only=single,breakdown,scaling,contention,stream,memory,redis,persistence]`
 // Runs the suites in order with a progress line per step on stderr, then writes
 // bench/results/latest.json, latest.md and the SVG charts, and the summary into bench/README.md.
 // A suite that fails is reported as failed; the others still run and are written.
@@ -12,6 +12,7 @@ import { runBreakdown } from './suites/breakdown.mjs'
 import { runChangeStream } from './suites/change-stream.mjs'
 import { runContention } from './suites/contention.mjs'
 import { runMemory } from './suites/memory.mjs'
+import { runPersistence } from './suites/persistence.mjs'
 import { runRedis } from './suites/redis.mjs'
 import { runScaling } from './suites/scaling.mjs'
 import { runSingleThread } from './suites/single-thread.mjs'
@@ -24,6 +25,7 @@ const SUITES = [
   ['stream', 'changeStream', runChangeStream],
   ['memory', 'memory', runMemory],
   ['redis', 'redis', runRedis],
+  ['persistence', 'persistence', runPersistence],
 ]
 
 const args = process.argv.slice(2)
@@ -44,16 +46,6 @@ const results = {
   machine: describeMachine(),
   config,
   peers: { lmdbDurability: LMDB_DURABILITY },
-  persistence: {
-    reason:
-      'ActorStore.open (RocksDB) is being written; the rows slot in through PERSISTENT_BACKENDS in bench/backends.mjs',
-    workloads: [
-      'single-thread ops on ActorStore.open, each durability mode',
-      'durable writes/s per durability mode, and with concurrent async writers',
-      'durable group-committed writes vs lmdb-js async durable put',
-      'reopen time with 100 k and 1 M actors',
-    ],
-  },
   failures: {},
 }
 

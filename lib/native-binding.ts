@@ -18,13 +18,16 @@ export interface NativeStoreHandle {
     keyPrefix: string | undefined | null,
   ): NativeSubscriptionHandle
   cdcStats(): CdcStats
+  /** Where async write outcomes go: one JSON array per group of writes (see AsyncWrites). */
+  listenWrites(callback: (outcomesJson: string) => void): void
   writeAsync(
     kind: 'insert' | 'update' | 'updateVersioned' | 'delete',
     actorType: string,
     id: string,
-    json?: string | null,
-    expectedVersion?: number | null,
-  ): Promise<string>
+    json: string | undefined | null,
+    expectedVersion: number | undefined | null,
+    ticket: number,
+  ): void
   createSnapshot(): NativeSnapshotHandle
   beginRestore(sequence: number): NativeRestoreHandle
   checkpoint(path: string): void

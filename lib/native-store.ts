@@ -1,5 +1,6 @@
 // ActorStore: the public API over the Rust core. Inputs are checked here (cheap, and the same
 // checks as JsActorStore); values cross the boundary as JSON text and come back through JSON.parse.
+import { AsyncWrites, type WriteAnswer, type WriteKind } from './async-writes'
 import { InvalidArgumentError } from './errors'
 import { changeCommitted, waitEnded, waitStarted } from './loop-guard'
 import { type NativeStoreHandle, type NativeSubscriptionHandle, nativeModule } from './native-binding'
@@ -30,12 +31,6 @@ import {
   normalizeSubscriptionOptions,
 } from './validate'
 
-/** What an async write resolved to: `version` for inserts and updates, `actor` for deletes. */
-interface WriteOutcome {
-  version: number
-  actor: ActorData<never> | null
-}
-
 /** Actors per slice when a large result crosses the native boundary (bounded string sizes). */
 const SNAPSHOT_SLICE = 10_000
 
@@ -53,6 +48,7 @@ let openedHandle: NativeStoreHandle | undefined
 
 export class ActorStore implements ActorStoreApi {
   readonly #native: NativeStoreHandle
+  #writes: AsyncWrites | undefined
   #closed = false
 
   /** An in-memory store; stores with the same `name` share one state across worker threads. */
@@ -185,13 +181,13 @@ export class ActorStore implements ActorStoreApi {
   /** `insert` off the event loop: the write (and, with `durability: 'sync'`, its fsync) runs on a worker thread. */
   async insertAsync<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): Promise<ActorData<T>> {
     const json = checkWrite(this.#closed, actorType, id, value)
-    const { version } = await this.#writeAsync('insert', actorType, id, json)
+    const version = (await this.#writeAsync('insert', actorType, id, json)) as number
     return { id, value: JSON.parse(json), version }
   }
 
   async updateAsync<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): Promise<ActorData<T>> {
     const json = checkWrite(this.#closed, actorType, id, value)
-    const { version } = await this.#writeAsync('update', actorType, id, json)
+    const version = (await this.#writeAsync('update', actorType, id, json)) as number
     return { id, value: JSON.parse(json), version }
   }
 
@@ -203,35 +199,27 @@ export class ActorStore implements ActorStoreApi {
   ): Promise<ActorData<T>> {
     const json = checkWrite(this.#closed, actorType, id, value)
     checkExpectedVersion(expectedVersion)
-    const { version } = await this.#writeAsync('updateVersioned', actorType, id, json, expectedVersion)
+    const version = (await this.#writeAsync('updateVersioned', actorType, id, json, expectedVersion)) as number
     return { id, value: JSON.parse(json), version }
   }
 
   async deleteAsync<T extends JsonValue = JsonValue>(actorType: string, id: string): Promise<ActorData<T> | undefined> {
     checkActor(this.#closed, actorType, id)
-    const { actor } = await this.#writeAsync('delete', actorType, id)
-    return actor ?? undefined
+    const last = (await this.#writeAsync('delete', actorType, id)) as { value: T; version: number } | null
+    return last === null ? undefined : { id, value: last.value, version: last.version }
   }
 
   async #writeAsync(
-    kind: 'insert' | 'update' | 'updateVersioned' | 'delete',
+    kind: WriteKind,
     actorType: string,
     id: string,
     json?: string,
     expectedVersion?: number,
-  ): Promise<WriteOutcome> {
-    let text: string
-    try {
-      text = await this.#native.writeAsync(kind, actorType, id, json, expectedVersion)
-    } catch (error) {
-      throw fromNativeError(error)
-    }
-    const outcome = JSON.parse(text)
-    if (outcome.error !== undefined) {
-      throw fromNativeError(Object.assign(new Error(outcome.message), { code: outcome.error }))
-    }
-    if (kind !== 'delete' || outcome.actor !== null) changeCommitted()
-    return outcome
+  ): Promise<WriteAnswer> {
+    this.#writes ??= new AsyncWrites(this.#native)
+    const answer = await this.#writes.submit(kind, actorType, id, json, expectedVersion)
+    if (answer !== null) changeCommitted()
+    return answer
   }
 
   createSnapshot(): Snapshot {

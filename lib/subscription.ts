@@ -26,13 +26,20 @@ export class EventStream<T = JsonValue> implements Subscription<T> {
   #wake: (() => void) | undefined
   // Concurrent next() calls are served one after another, so each gets the next event.
   #queue: Promise<unknown> = Promise.resolve()
+  /** next() calls queued and not yet settled. */
+  #waiting = 0
 
   constructor(source: EventSource<T>) {
     this.#source = source
   }
 
   next(): Promise<IteratorResult<ChangeEvent<T>>> {
-    const result = this.#queue.then(() => this.#pull())
+    // Fast path: nothing queued ahead of this call and an event already in hand.
+    if (this.#waiting === 0 && this.#index < this.#batch.length) {
+      return Promise.resolve({ done: false, value: this.#batch[this.#index++] })
+    }
+    this.#waiting++
+    const result = this.#queue.then(() => this.#pull()).finally(() => this.#waiting--)
     this.#queue = result.catch(() => undefined)
     return result
   }

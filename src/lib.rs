@@ -6,4 +6,4 @@ mod error;
 mod snapshot;
 mod store;
 mod subscription;
-mod write_task;
+mod write_replies;

@@ -1,18 +1,21 @@
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::OnceLock;
 
 use actor_store_core::json;
 use actor_store_core::registry;
 use actor_store_core::CdcStats;
+use actor_store_core::ReplySink;
 use actor_store_core::StartPosition;
 use actor_store_core::StoreConfig;
 use actor_store_core::StoreHandle;
 use actor_store_core::SubscriptionOptions;
+use actor_store_core::WriteOp;
 use actor_store_rocksdb::registry::open_shared;
 use actor_store_rocksdb::PersistentOptions;
 use actor_store_rocksdb::Retention;
-use napi::bindgen_prelude::AsyncTask;
 use napi::bindgen_prelude::Either;
+use napi::bindgen_prelude::Function;
 use napi_derive::napi;
 
 use crate::error::invalid_argument;
@@ -23,8 +26,7 @@ use crate::snapshot::NativeActorList;
 use crate::snapshot::NativeRestore;
 use crate::snapshot::NativeSnapshot;
 use crate::subscription::NativeSubscription;
-use crate::write_task::WriteOp;
-use crate::write_task::WriteTask;
+use crate::write_replies::JsReplies;
 
 /// Results larger than this cross as slices: V8 strings stop at about 512 MB.
 const ONE_STRING_LIMIT: usize = 64 << 20;
@@ -59,6 +61,13 @@ impl From<CdcStats> for NativeCdcStats {
 #[napi]
 pub struct NativeStore {
     handle: Arc<StoreHandle>,
+    replies: OnceLock<Arc<JsReplies>>,
+}
+
+impl NativeStore {
+    fn with_handle(handle: StoreHandle) -> Self {
+        Self { handle: Arc::new(handle), replies: OnceLock::new() }
+    }
 }
 
 #[napi]
@@ -72,7 +81,7 @@ impl NativeStore {
             Some(name) => registry::open_named(&name, config),
             None => registry::open_private(config),
         };
-        Ok(Self { handle: Arc::new(handle.map_err(to_native)?) })
+        Ok(Self::with_handle(handle.map_err(to_native)?))
     }
 
     /// The persistent store in `path` (shared by every worker thread of the process).
@@ -91,7 +100,7 @@ impl NativeStore {
             max_age_ms: max_age_ms.map(|n| to_u64("retention.maxAgeMs", n)).transpose()?,
         };
         let options = PersistentOptions { config, sync_writes, retention };
-        Ok(Self { handle: Arc::new(open_shared(Path::new(&path), options).map_err(to_native)?) })
+        Ok(Self::with_handle(open_shared(Path::new(&path), options).map_err(to_native)?))
     }
 
     /// Returns the new actor's version (0).
@@ -173,8 +182,24 @@ impl NativeStore {
         store.cdc_stats().map(NativeCdcStats::from).map_err(to_native)
     }
 
-    /// A write on libuv's thread pool; resolves to `{"version"}` / `{"actor"}` or `{"error","message"}` JSON.
-    #[napi(catch_unwind, ts_return_type = "Promise<string>")]
+    /// Where this handle's async write outcomes go: `callback` gets one JSON string per group of
+    /// writes (see `write_replies::outcomes_json`). Called once, before the first `write_async`.
+    #[napi(catch_unwind)]
+    pub fn listen_writes(&self, callback: Function<String, ()>) -> Result<()> {
+        let callback = callback
+            .build_threadsafe_function::<String>()
+            .weak::<true>()
+            .callee_handled::<false>()
+            .build()
+            .map_err(|error| invalid_argument(error.reason))?;
+        self.replies
+            .set(Arc::new(JsReplies::new(callback)))
+            .map_err(|_| invalid_argument("listenWrites was already called on this handle"))
+    }
+
+    /// Queues a write for the store's commit thread: it is applied in arrival order, made durable
+    /// together with the writes queued beside it, and answered with `ticket` through `listen_writes`.
+    #[napi(catch_unwind)]
     pub fn write_async(
         &self,
         kind: String,
@@ -182,7 +207,8 @@ impl NativeStore {
         id: String,
         json: Option<String>,
         expected_version: Option<f64>,
-    ) -> Result<AsyncTask<WriteTask>> {
+        ticket: f64,
+    ) -> Result<()> {
         let value = || json.clone().ok_or_else(|| invalid_argument("a value is required"));
         let op = match kind.as_str() {
             "insert" => WriteOp::Insert(value()?),
@@ -193,7 +219,9 @@ impl NativeStore {
             "delete" => WriteOp::Delete,
             other => return Err(invalid_argument(format!("unknown write {other:?}"))),
         };
-        Ok(AsyncTask::new(WriteTask { handle: self.handle.clone(), actor_type, id, op }))
+        let replies = self.replies.get().ok_or_else(|| invalid_argument("call listenWrites before writeAsync"))?;
+        let replies: Arc<dyn ReplySink> = replies.clone();
+        self.handle.submit(actor_type, id, op, to_u64("ticket", ticket)?, replies).map_err(to_native)
     }
 
     /// Every actor at one point of the sequence, read by JS in slices.

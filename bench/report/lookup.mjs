@@ -28,3 +28,11 @@ export function contentionRow(results, backend, gap) {
 export function redisRoundTrip(results, op) {
   return results.redis?.single?.find((r) => r.op === op)?.opsPerSec ?? Number.NaN
 }
+
+export function durableWriteRow(results, id) {
+  return results.persistence?.writes?.find((r) => r.id === id)
+}
+
+export function reopenRow(results, actors) {
+  return results.persistence?.reopen?.find((r) => r.actors === actors)
+}

@@ -4,6 +4,7 @@ import { ratio } from '../lib/stats.mjs'
 import { mb, ms, n, SIZE_LABEL, table, verdict, x } from './format.mjs'
 import {
   contentionRow,
+  durableWriteRow,
   memoryRow,
   redisRoundTrip,
   redisStreamRow,
@@ -15,6 +16,7 @@ import {
   breakdownSection,
   contentionSection,
   memorySection,
+  persistenceSection,
   redisSection,
   scalingSection,
   singleThreadSection,
@@ -121,6 +123,32 @@ export function summaryTable(results) {
     '',
     '',
   ])
+  const durable = [durableWriteRow(results, 'sync-async'), durableWriteRow(results, 'lmdb-async')]
+  rows.push([
+    `durable writes, fsync per group, ${durable[0]?.inFlight ?? 'n/a'} in flight (writes/s)`,
+    n(durable[0]?.opsPerSec),
+    '',
+    n(durable[1]?.opsPerSec),
+    '',
+    '',
+    '',
+    x(ratio(durable[0]?.opsPerSec, durable[1]?.opsPerSec)),
+    '',
+    '',
+  ])
+  const reopen = results.persistence?.reopen?.find((r) => r.actors === 1_000_000)
+  rows.push([
+    'reopen, 1,000,000 actors (lower is better)',
+    reopen ? `${(reopen.openMs / 1000).toFixed(2)} s` : 'n/a',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+  ])
   return table(
     [
       'workload (ops/s unless noted)',
@@ -176,10 +204,7 @@ export function renderMarkdown(results, charts) {
   if (results.changeStream) sections.push('## Change stream', streamSection(results))
   if (results.memory) sections.push('## Memory', memorySection(results))
   if (results.redis) sections.push('## Redis', redisSection(results))
-  sections.push(
-    '## Persistence (RocksDB)',
-    results.persistence.workloads.map((w) => `- ${w}: not yet measured (${results.persistence.reason})`).join('\n'),
-  )
+  if (results.persistence) sections.push('## Persistence (RocksDB)', persistenceSection(results))
   sections.push(
     '## Charts',
     Object.keys(charts)

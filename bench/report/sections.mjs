@@ -1,7 +1,7 @@
 // One Markdown section per suite, for the detailed part of the report.
 import { ratio } from '../lib/stats.mjs'
 import { mb, ms, n, OPS, SIZE_LABEL, table, x } from './format.mjs'
-import { scalingRate, singleThreadRate, streamRow } from './lookup.mjs'
+import { durableWriteRow, scalingRate, singleThreadRate, streamRow } from './lookup.mjs'
 
 export function singleThreadSection(results) {
   const st = results.singleThread
@@ -122,4 +122,32 @@ export function redisSection(results) {
     x(ratio(singleThreadRate(results, 'native', 'small', s.op), s.opsPerSec)),
   ])
   return `${r.version.split(' ').slice(0, 3).join(' ')}, started on 127.0.0.1:${r.port} with ${r.durability}, stopped after. One client, each command awaited (an embedded store has no round trip; this is the cost a service pays instead):\n\n${table(['Redis op (small values)', 'Redis ops/s', 'ActorStore ops/s', 'native/redis'], rows)}`
+}
+
+export function persistenceSection(results) {
+  const p = results.persistence
+  const peer = (row) =>
+    row.store === 'native'
+      ? durableWriteRow(
+          results,
+          row.style === 'sync' ? 'lmdb-sync-call' : row.durability === 'sync' ? 'lmdb-async' : 'lmdb-nosync-async',
+        )
+      : undefined
+  const writes = p.writes.map((row) => [
+    row.label,
+    n(row.opsPerSec),
+    row.store === 'native' ? x(ratio(row.opsPerSec, peer(row)?.opsPerSec)) : '',
+  ])
+  const reopen = p.reopen.map((row) => [
+    n(row.actors),
+    `${(row.openMs / 1000).toFixed(2)} s`,
+    mb(row.rssBytes),
+    row.ok ? 'yes' : '**no**',
+  ])
+  return [
+    `Stores on ${p.disk.fileSystem} (${p.disk.dir}). Writes update one of ${n(p.actors)} actors with small values, for ${p.durationMs} ms per run, ${p.rounds} round(s), median shown; 'in flight' is how many writes the caller keeps outstanding. lmdb-js runs with \`useVersions\`; with fsync per commit it is as durable as \`'sync'\`, with noSync as \`'process'\`. The ratio compares each ActorStore row with lmdb-js at the same durability and calling style.\n`,
+    table(['writer', 'writes/s', 'vs lmdb-js'], writes),
+    `\nReopen: \`ActorStore.open\` of a cleanly closed store in a fresh process (every actor is loaded into memory), ${p.reopenRounds} round(s), median shown.\n`,
+    table(['actors', 'open time', 'RSS growth', 'every actor back'], reopen),
+  ].join('\n')
 }

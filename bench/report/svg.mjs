@@ -38,7 +38,7 @@ export function barChart({ title, subtitle, series, groups }) {
   const scale = (v) => (Math.log10(v / low) / Math.log10(high / low)) * plotWidth
   const groupHeight = series.length * barHeight + groupGap
   const height = top + groups.length * groupHeight + 30
-  const width = labelWidth + plotWidth + 240
+  const width = labelWidth + plotWidth + 280
   const parts = [
     `<rect width="${width}" height="${height}" fill="white"/>`,
     text(10, 22, title, 'font-size="16" font-weight="600"'),
@@ -90,7 +90,7 @@ export function speedupChart({ title, subtitle, series, maxX }) {
   const maxY = Math.max(maxX, ...series.flatMap((s) => s.points.map((p) => p.y))) * 1.1
   const px = (x) => left + (maxX === 1 ? plotWidth / 2 : ((x - 1) / (maxX - 1)) * plotWidth)
   const py = (y) => top + plotHeight - (y / maxY) * plotHeight
-  const width = left + plotWidth + 470
+  const width = left + plotWidth + 540
   const height = top + plotHeight + 50
   const parts = [
     `<rect width="${width}" height="${height}" fill="white"/>`,
@@ -125,6 +125,6 @@ export function speedupChart({ title, subtitle, series, maxX }) {
       parts.push(text(px(p.x) + 7, py(p.y) - 6, `${p.y.toFixed(2)}× (${p.note})`, `font-size="10" fill="${s.color}"`))
     }
   }
-  parts.push(legend(all, left + plotWidth + 70, top))
+  parts.push(legend(all, left + plotWidth + 140, top))
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join('')}</svg>\n`
 }

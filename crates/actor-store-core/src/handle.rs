@@ -3,6 +3,9 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use crate::cdc::Subscription;
+use crate::commit_queue::ReplySink;
+use crate::commit_queue::WriteOp;
+use crate::commit_queue::WriteRequest;
 use crate::error::Result;
 use crate::error::StoreError;
 use crate::model::SubscriptionOptions;
@@ -30,6 +33,25 @@ impl<B: StorageBackend> StoreHandle<B> {
         } else {
             Ok(&self.store)
         }
+    }
+
+    /// The store whether or not this handle is closed (for work already accepted).
+    pub(crate) fn shared_store(&self) -> &Store<B> {
+        &self.store
+    }
+
+    /// Queues a write for the store's commit thread; its outcome reaches `reply` with `ticket`.
+    pub fn submit(
+        self: &Arc<Self>,
+        actor_type: String,
+        id: String,
+        op: WriteOp,
+        ticket: u64,
+        reply: Arc<dyn ReplySink>,
+    ) -> Result<()> {
+        let store = self.store()?;
+        store.commit_queue().submit(WriteRequest { handle: self.clone(), actor_type, id, op, ticket, reply });
+        Ok(())
     }
 
     pub fn subscribe(&self, options: &SubscriptionOptions) -> Result<Subscription> {

@@ -17,6 +17,11 @@ pub trait Journal: Send + Sync + 'static {
     /// crash by default, power loss when syncing). Concurrent callers share one sync.
     fn sync_through(&self, sequence: u64) -> Result<()>;
 
+    /// How many syncs made writes durable so far (with group commit, fewer than the writes).
+    fn syncs(&self) -> u64 {
+        0
+    }
+
     /// Logged events from `from` on, at most `max`, in sequence order.
     fn read(&self, from: u64, max: usize) -> Result<Vec<ChangeEvent>>;
 

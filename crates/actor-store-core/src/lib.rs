@@ -2,6 +2,7 @@
 //! stream with replay. No N-API here; the binding crate converts and delegates.
 
 pub mod cdc;
+pub mod commit_queue;
 pub mod error;
 pub mod handle;
 pub mod journal;
@@ -16,6 +17,10 @@ pub mod store;
 
 pub use cdc::Polled;
 pub use cdc::Subscription;
+pub use commit_queue::Outcomes;
+pub use commit_queue::ReplySink;
+pub use commit_queue::WriteOp;
+pub use commit_queue::WriteOutcome;
 pub use error::Result;
 pub use error::StoreError;
 pub use handle::StoreHandle;

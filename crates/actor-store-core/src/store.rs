@@ -1,12 +1,16 @@
 use std::sync::atomic::AtomicBool;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::sync::OnceLock;
 
 use parking_lot::Mutex;
 use parking_lot::RwLock;
 
 use crate::cdc::ChangeStream;
 use crate::cdc::Subscription;
+use crate::commit_queue::CommitQueue;
+use crate::commit_queue::WriteOp;
+use crate::commit_queue::WriteOutcome;
 use crate::error::Result;
 use crate::error::StoreError;
 use crate::journal::Journal;
@@ -53,6 +57,7 @@ pub struct Store<B: StorageBackend = MemoryBackend> {
     config: StoreConfig,
     closed: AtomicBool,
     lifecycle: Mutex<Lifecycle>,
+    commit_queue: OnceLock<CommitQueue<B>>,
 }
 
 pub type MemoryStore = Store<MemoryBackend>;
@@ -80,6 +85,7 @@ impl<B: StorageBackend> Store<B> {
             config,
             closed: AtomicBool::new(false),
             lifecycle: Mutex::new(Lifecycle::default()),
+            commit_queue: OnceLock::new(),
         }))
     }
 
@@ -109,18 +115,9 @@ impl<B: StorageBackend> Store<B> {
 
     /// Adds a new actor at version 0.
     pub fn insert(&self, actor_type: &str, id: &str, value: &str) -> Result<u64> {
-        let record = Record { value: self.check_write(actor_type, id, value)?, version: 0 };
-        let sequencer = self.changes.sequencer();
-        let mut sequence = 0;
-        {
-            let _writing = self.gate.read();
-            self.backend.insert(actor_type, id, record.clone(), |actor_type, id| {
-                sequence = sequencer.append(Operation::Insert, actor_type, id, None, Some(&record))?;
-                Ok(())
-            })?;
-        }
-        sequencer.make_durable(sequence)?;
-        Ok(0)
+        let (version, sequence) = self.insert_committed(actor_type, id, value)?;
+        self.make_durable(Some(sequence))?;
+        Ok(version)
     }
 
     pub fn get(&self, actor_type: &str, id: &str) -> Result<Option<Record>> {
@@ -132,52 +129,107 @@ impl<B: StorageBackend> Store<B> {
 
     /// Replaces an actor's value; returns the new version.
     pub fn update(&self, actor_type: &str, id: &str, value: &str) -> Result<u64> {
-        self.replace(actor_type, id, value, None)
+        let (version, sequence) = self.replace_committed(actor_type, id, value, None)?;
+        self.make_durable(Some(sequence))?;
+        Ok(version)
     }
 
     /// Replaces an actor's value only if its version is `expected` (compare-and-swap).
     pub fn update_versioned(&self, actor_type: &str, id: &str, value: &str, expected: u64) -> Result<u64> {
-        self.replace(actor_type, id, value, Some(expected))
-    }
-
-    fn replace(&self, actor_type: &str, id: &str, value: &str, expected: Option<u64>) -> Result<u64> {
-        let value = self.check_write(actor_type, id, value)?;
-        let sequencer = self.changes.sequencer();
-        let (mut version, mut sequence) = (0, 0);
-        {
-            let _writing = self.gate.read();
-            self.backend.update(actor_type, id, |actor_type, id, current| {
-                if let Some(expected) = expected.filter(|&expected| expected != current.version) {
-                    return Err(StoreError::VersionMismatch { expected, actual: current.version });
-                }
-                let next = Record { value, version: current.version + 1 };
-                sequence = sequencer.append(Operation::Update, actor_type, id, Some(current), Some(&next))?;
-                version = next.version;
-                Ok(next)
-            })?;
-        }
-        sequencer.make_durable(sequence)?;
+        let (version, sequence) = self.replace_committed(actor_type, id, value, Some(expected))?;
+        self.make_durable(Some(sequence))?;
         Ok(version)
     }
 
     /// Removes an actor; returns its last state, or None (and no event) if it did not exist.
     pub fn delete(&self, actor_type: &str, id: &str) -> Result<Option<Record>> {
+        let (removed, sequence) = self.delete_committed(actor_type, id)?;
+        self.make_durable(sequence)?;
+        Ok(removed)
+    }
+
+    /// Applies `op` and returns its outcome with the sequence it took, without waiting for the
+    /// change to become durable: the caller does that once for a group of writes.
+    pub(crate) fn apply(&self, actor_type: &str, id: &str, op: &WriteOp) -> Result<(WriteOutcome, Option<u64>)> {
+        Ok(match op {
+            WriteOp::Insert(value) => {
+                let (version, sequence) = self.insert_committed(actor_type, id, value)?;
+                (WriteOutcome::Version(version), Some(sequence))
+            }
+            WriteOp::Update(value) => {
+                let (version, sequence) = self.replace_committed(actor_type, id, value, None)?;
+                (WriteOutcome::Version(version), Some(sequence))
+            }
+            WriteOp::UpdateVersioned(value, expected) => {
+                let (version, sequence) = self.replace_committed(actor_type, id, value, Some(*expected))?;
+                (WriteOutcome::Version(version), Some(sequence))
+            }
+            WriteOp::Delete => {
+                let (removed, sequence) = self.delete_committed(actor_type, id)?;
+                (WriteOutcome::Deleted(removed), sequence)
+            }
+        })
+    }
+
+    /// Waits until every change up to `sequence` is as durable as the store promises.
+    pub(crate) fn make_durable(&self, sequence: Option<u64>) -> Result<()> {
+        match sequence {
+            Some(sequence) => self.changes.sequencer().make_durable(sequence),
+            None => Ok(()),
+        }
+    }
+
+    /// The async write queue, started on first use.
+    pub(crate) fn commit_queue(&self) -> &CommitQueue<B> {
+        self.commit_queue.get_or_init(CommitQueue::start)
+    }
+
+    fn insert_committed(&self, actor_type: &str, id: &str, value: &str) -> Result<(u64, u64)> {
+        let record = Record { value: self.check_write(actor_type, id, value)?, version: 0 };
+        let sequencer = self.changes.sequencer();
+        let mut sequence = 0;
+        let _writing = self.gate.read();
+        let inserted = self.backend.insert(actor_type, id, record.clone(), |actor_type, id| {
+            sequence = sequencer.append(Operation::Insert, actor_type, id, None, Some(&record))?;
+            Ok(())
+        });
+        sequencer.publish();
+        inserted.map(|()| (0, sequence))
+    }
+
+    fn replace_committed(&self, actor_type: &str, id: &str, value: &str, expected: Option<u64>) -> Result<(u64, u64)> {
+        let value = self.check_write(actor_type, id, value)?;
+        let sequencer = self.changes.sequencer();
+        let (mut version, mut sequence) = (0, 0);
+        let _writing = self.gate.read();
+        let updated = self.backend.update(actor_type, id, |actor_type, id, current| {
+            if let Some(expected) = expected.filter(|&expected| expected != current.version) {
+                return Err(StoreError::VersionMismatch { expected, actual: current.version });
+            }
+            let next = Record { value, version: current.version + 1 };
+            sequence = sequencer.append(Operation::Update, actor_type, id, Some(current), Some(&next))?;
+            version = next.version;
+            Ok(next)
+        });
+        sequencer.publish();
+        updated.map(|()| (version, sequence))
+    }
+
+    fn delete_committed(&self, actor_type: &str, id: &str) -> Result<(Option<Record>, Option<u64>)> {
         self.check_open()?;
         check_key("actorType", actor_type)?;
         check_key("id", id)?;
         let sequencer = self.changes.sequencer();
         let mut sequence = 0;
-        let removed = {
-            let _writing = self.gate.read();
-            self.backend.remove(actor_type, id, |actor_type, id, current| {
-                sequence = sequencer.append(Operation::Delete, actor_type, id, Some(current), None)?;
-                Ok(())
-            })?
-        };
-        if removed.is_some() {
-            sequencer.make_durable(sequence)?;
-        }
-        Ok(removed)
+        let _writing = self.gate.read();
+        let removed = self.backend.remove(actor_type, id, |actor_type, id, current| {
+            sequence = sequencer.append(Operation::Delete, actor_type, id, Some(current), None)?;
+            Ok(())
+        });
+        sequencer.publish();
+        let removed = removed?;
+        let sequence = removed.is_some().then_some(sequence);
+        Ok((removed, sequence))
     }
 
     pub fn get_all(&self, actor_type: &str) -> Result<Vec<ActorData>> {
@@ -217,6 +269,7 @@ impl<B: StorageBackend> Store<B> {
                 last = Some(sequencer.append(Operation::Delete, actor_type, id, Some(current), None)?);
                 Ok(())
             })?;
+            sequencer.publish();
         }
         for actor in &plan.inserts {
             let record = Record { value: actor.value.clone(), version: actor.version };
@@ -224,6 +277,7 @@ impl<B: StorageBackend> Store<B> {
                 last = Some(sequencer.append(Operation::Insert, actor_type, id, None, Some(&record))?);
                 Ok(())
             })?;
+            sequencer.publish();
         }
         for actor in &plan.updates {
             self.backend.update(&actor.actor_type, &actor.id, |actor_type, id, current| {
@@ -231,6 +285,7 @@ impl<B: StorageBackend> Store<B> {
                 last = Some(sequencer.append(Operation::Update, actor_type, id, Some(current), Some(&next))?);
                 Ok(next)
             })?;
+            sequencer.publish();
         }
         if let Some(sequence) = last {
             sequencer.make_durable(sequence)?;
@@ -262,6 +317,11 @@ impl<B: StorageBackend> Store<B> {
     pub fn cdc_stats(&self) -> Result<CdcStats> {
         self.check_open()?;
         Ok(self.changes.stats())
+    }
+
+    /// How many syncs a persistent store has made to make writes durable (0 in memory).
+    pub fn durable_syncs(&self) -> u64 {
+        self.changes.sequencer().journal().map_or(0, |journal| journal.syncs())
     }
 
     /// Number of actors of every type.

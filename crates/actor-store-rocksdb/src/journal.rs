@@ -56,6 +56,7 @@ pub struct RocksJournal {
     /// One past the newest sequence known to be synced to disk.
     synced: AtomicU64,
     sync_lock: Mutex<()>,
+    syncs: AtomicU64,
     first_retained: AtomicU64,
     trimmed_timestamp: AtomicU64,
 }
@@ -76,6 +77,7 @@ impl RocksJournal {
             recorded: AtomicU64::new(next),
             synced: AtomicU64::new(next),
             sync_lock: Mutex::new(()),
+            syncs: AtomicU64::new(0),
             first_retained: AtomicU64::new(first),
             trimmed_timestamp: AtomicU64::new(trimmed.unwrap_or(NO_TIMESTAMP)),
         }
@@ -172,7 +174,12 @@ impl Journal for RocksJournal {
         let target = self.recorded.load(Ordering::Acquire);
         self.with_db(|db| db.flush_wal(true).map_err(from_rocksdb))?;
         self.synced.fetch_max(target, Ordering::AcqRel);
+        self.syncs.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+
+    fn syncs(&self) -> u64 {
+        self.syncs.load(Ordering::Relaxed)
     }
 
     fn read(&self, from: u64, max: usize) -> Result<Vec<ChangeEvent>> {

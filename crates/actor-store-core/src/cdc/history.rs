@@ -85,10 +85,10 @@ impl Ring {
 
 type Waker = Box<dyn FnOnce() + Send>;
 
-/// Publishing trails a commit by microseconds; this bound only guards against a stalled processor.
+/// Publishing trails a commit by microseconds; this bound only guards against a stalled writer.
 const CATCH_UP_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// The broadcast point between the processor and subscribers: a bounded ring all readers share
+/// The broadcast point between writers and subscribers: a bounded ring all readers share
 /// (so replay and live delivery are one cursor over one sequence), plus wake-ups for readers
 /// waiting on the next publish — as callbacks (for the event loop) or a condition variable.
 pub struct History {

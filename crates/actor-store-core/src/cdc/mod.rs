@@ -1,18 +1,17 @@
 //! The change stream: a lock-free sequencer that writers call under their key's lock, a
-//! processor thread that restores sequence order, and a bounded history that subscribers
-//! read with their own cursors.
+//! publisher that restores sequence order on the writers' threads, and a bounded history that
+//! subscribers read with their own cursors.
 
 mod history;
-mod processor;
+mod publisher;
 mod sequencer;
 mod subscription;
 
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
-use std::thread::JoinHandle;
 
 pub use history::History;
-pub use processor::Reorder;
+pub use publisher::Reorder;
 pub use sequencer::now_ms;
 pub use sequencer::Sequencer;
 pub use subscription::Filter;
@@ -29,17 +28,14 @@ use crate::model::SubscriptionOptions;
 pub struct ChangeStream {
     sequencer: Sequencer,
     history: Arc<History>,
-    processor: Option<JoinHandle<()>>,
 }
 
 impl ChangeStream {
     /// A stream whose next event gets sequence `first`, caching `capacity` events in memory,
     /// and journaling every change durably when `journal` is given.
     pub fn new(first: u64, capacity: usize, journal: Option<Arc<dyn Journal>>) -> Self {
-        let (sender, receiver) = crossbeam_channel::unbounded();
         let history = Arc::new(History::new(first, capacity, journal.clone()));
-        let processor = processor::spawn(receiver, history.clone(), first);
-        Self { sequencer: Sequencer::new(history.clone(), sender, journal), history, processor: Some(processor) }
+        Self { sequencer: Sequencer::new(history.clone(), first, journal), history }
     }
 
     pub fn sequencer(&self) -> &Sequencer {
@@ -96,7 +92,8 @@ impl ChangeStream {
         Ok(Subscription::new(self.history.clone(), handle_closed, cursor, filter))
     }
 
-    /// Counters as of every change committed before the call (waits briefly for the processor).
+    /// Counters as of every change committed before the call (waits briefly for writers that are
+    /// still publishing).
     pub fn stats(&self) -> CdcStats {
         let history = &self.history;
         history.catch_up();
@@ -119,17 +116,5 @@ impl ChangeStream {
     /// Ends every subscription; writes are refused by the store from here on.
     pub fn close(&self) {
         self.history.close();
-    }
-}
-
-impl Drop for ChangeStream {
-    fn drop(&mut self) {
-        self.history.close();
-        // The processor stops once the sequencer's sender is gone; swap it out first.
-        let (orphan, _) = crossbeam_channel::unbounded();
-        drop(std::mem::replace(&mut self.sequencer, Sequencer::new(self.history.clone(), orphan, None)));
-        if let Some(processor) = self.processor.take() {
-            let _ = processor.join();
-        }
     }
 }

@@ -2,35 +2,35 @@ use std::sync::Arc;
 use std::time::SystemTime;
 use std::time::UNIX_EPOCH;
 
-use crossbeam_channel::Sender;
 use parking_lot::Mutex;
 
 use super::history::History;
+use super::publisher::Publisher;
 use crate::error::Result;
 use crate::journal::Journal;
 use crate::model::ChangeEvent;
 use crate::model::Operation;
 use crate::model::Record;
 
-/// Hands out the global sequence and queues each event for the processor. Called while the
+/// Hands out the global sequence and queues each event for publishing. Called while the
 /// actor's key is locked, so one actor's events are numbered in version order.
 ///
 /// In memory the sequence is a lock-free counter: writers to different actors may enqueue out of
-/// order and the processor puts them back in order. With a journal, taking the sequence and the
+/// order and the publisher puts them back in order. With a journal, taking the sequence and the
 /// durable write happen under one lock, so the log on disk is gapless even after a crash and a
 /// failed write takes no sequence.
 pub struct Sequencer {
     /// Holds the counter, so subscribers can see what is committed but not yet published.
     history: Arc<History>,
-    queue: Sender<ChangeEvent>,
+    publisher: Publisher,
     journal: Option<Arc<dyn Journal>>,
     /// Journal order; also keeps journaled timestamps monotonic.
     commit: Mutex<u64>,
 }
 
 impl Sequencer {
-    pub fn new(history: Arc<History>, queue: Sender<ChangeEvent>, journal: Option<Arc<dyn Journal>>) -> Self {
-        Self { history, queue, journal, commit: Mutex::new(0) }
+    pub fn new(history: Arc<History>, first: u64, journal: Option<Arc<dyn Journal>>) -> Self {
+        Self { publisher: Publisher::new(history.clone(), first), history, journal, commit: Mutex::new(0) }
     }
 
     /// The sequence the next event will get.
@@ -42,7 +42,12 @@ impl Sequencer {
         self.journal.as_ref()
     }
 
-    /// Sequences one change; returns its sequence.
+    /// Publishes the changes sequenced so far; writers call it once their key is unlocked.
+    pub fn publish(&self) {
+        self.publisher.publish();
+    }
+
+    /// Sequences one change and queues it for `publish`; returns its sequence.
     pub fn append(
         &self,
         operation: Operation,
@@ -51,8 +56,8 @@ impl Sequencer {
         previous: Option<&Record>,
         next: Option<&Record>,
     ) -> Result<u64> {
-        // Everything that could fail or allocate happens before the sequence is taken, so a
-        // taken sequence is always sent: the processor never waits on a hole.
+        // Everything that could fail happens before the sequence is taken, so a taken sequence is
+        // always queued: publishing never waits on a hole.
         let mut event = ChangeEvent {
             sequence: 0,
             operation,
@@ -65,8 +70,7 @@ impl Sequencer {
         let Some(journal) = &self.journal else {
             event.sequence = self.history.take_sequence();
             let sequence = event.sequence;
-            // Fails only when the processor is gone, i.e. the store is being dropped.
-            let _ = self.queue.send(event);
+            self.publisher.push(event);
             return Ok(sequence);
         };
         let mut last_timestamp = self.commit.lock();
@@ -75,7 +79,7 @@ impl Sequencer {
         journal.record(std::slice::from_ref(&event))?;
         *last_timestamp = event.timestamp;
         let sequence = self.history.take_sequence();
-        let _ = self.queue.send(event);
+        self.publisher.push(event);
         Ok(sequence)
     }
 

@@ -1,0 +1,161 @@
+// Persistence: durable writes per second on a real disk, per durability mode and calling style,
+// next to lmdb-js at matched durability; and how long ActorStore.open takes to recover a store of
+// 100 k and 1 M actors. Every store lives in a directory on the machine's disk (not tmpfs), so an
+// fsync costs what it costs there.
+import { execFile } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { ActorStore } from 'actor-store'
+import { openLmdbOnDisk } from '../backends.mjs'
+import { describeDisk, persistentStore } from '../lib/persistent.mjs'
+import { step } from '../lib/progress.mjs'
+import { median, rotate } from '../lib/stats.mjs'
+import { actorIds, POOL_MASK, valuePool } from '../lib/values.mjs'
+
+const run = promisify(execFile)
+const REOPEN_CHILD = fileURLToPath(new URL('../children/reopen-child.mjs', import.meta.url))
+
+// Writers keep `inFlight` writes outstanding; each write updates one of `actors` actors.
+const VARIANTS = [
+  { id: 'process-sync-call', store: 'native', durability: 'process', style: 'sync', inFlight: 1 },
+  { id: 'process-async', store: 'native', durability: 'process', style: 'async', inFlight: 256 },
+  { id: 'sync-sync-call', store: 'native', durability: 'sync', style: 'sync', inFlight: 1 },
+  { id: 'sync-async-1', store: 'native', durability: 'sync', style: 'async', inFlight: 1 },
+  { id: 'sync-async', store: 'native', durability: 'sync', style: 'async', inFlight: 256 },
+  { id: 'lmdb-sync-call', store: 'lmdb', durability: 'sync', style: 'sync', inFlight: 1 },
+  { id: 'lmdb-async', store: 'lmdb', durability: 'sync', style: 'async', inFlight: 256 },
+  { id: 'lmdb-nosync-async', store: 'lmdb', durability: 'process', style: 'async', inFlight: 256 },
+]
+
+function label(v) {
+  const who = v.store === 'native' ? `ActorStore.open, durability '${v.durability}'` : 'lmdb-js'
+  const how =
+    v.style === 'sync'
+      ? v.store === 'native'
+        ? 'update() one at a time'
+        : 'putSync() one at a time (a transaction each)'
+      : v.store === 'native'
+        ? `updateAsync(), ${v.inFlight} in flight`
+        : `put() async, ${v.inFlight} in flight`
+  const lmdbDurability = v.store === 'lmdb' ? (v.durability === 'sync' ? ', fsync per commit' : ', noSync') : ''
+  return `${who}${lmdbDurability}: ${how}`
+}
+
+/** Opens a store for a variant: { update(i), updateAsync(i), close() } over `actors` pre-written actors. */
+function openVariant(v, actors, values) {
+  const ids = actorIds(actors)
+  if (v.store === 'native') {
+    // Filled without fsyncs, then reopened in the variant's mode.
+    const { dir, root } = fillStore(ids, values, 'durable')
+    const store = ActorStore.open(dir, { durability: v.durability })
+    return {
+      update: (i) => store.update('actor', ids[i % actors], values[i & POOL_MASK]),
+      updateAsync: (i) => store.updateAsync('actor', ids[i % actors], values[i & POOL_MASK]),
+      close() {
+        store.close()
+        rmSync(root, { recursive: true, force: true })
+      },
+    }
+  }
+  const { db, close } = openLmdbOnDisk('durable', { noSync: v.durability !== 'sync' })
+  db.transactionSync(() => {
+    for (let i = 0; i < actors; i++) db.putSync(['actor', ids[i]], values[i & POOL_MASK], 0)
+  })
+  return {
+    update: (i) => db.putSync(['actor', ids[i % actors]], values[i & POOL_MASK], i),
+    updateAsync: (i) => db.put(['actor', ids[i % actors]], values[i & POOL_MASK], i),
+    close,
+  }
+}
+
+/** Writes per second for `durationMs`, in the variant's calling style. */
+async function measureWrites(v, settings, values) {
+  const store = openVariant(v, settings.actors, values)
+  try {
+    let done = 0
+    const deadline = performance.now() + settings.durationMs
+    const started = performance.now()
+    if (v.style === 'sync') {
+      while (performance.now() < deadline) {
+        for (let k = 0; k < 16; k++) store.update(done++)
+      }
+    } else {
+      const client = async () => {
+        while (performance.now() < deadline) await store.updateAsync(done++)
+      }
+      await Promise.all(Array.from({ length: v.inFlight }, client))
+    }
+    return (done * 1000) / (performance.now() - started)
+  } finally {
+    await store.close()
+  }
+}
+
+async function durableWrites(settings) {
+  const values = valuePool('small')
+  const samples = new Map(VARIANTS.map((v) => [v.id, []]))
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const v of rotate(VARIANTS, round)) {
+      step(`persistence: durable writes, ${label(v)}, round ${round + 1}/${settings.rounds}`)
+      samples.get(v.id).push(await measureWrites(v, settings, values))
+    }
+  }
+  return VARIANTS.map((v) => ({
+    ...v,
+    label: label(v),
+    opsPerSec: median(samples.get(v.id)),
+    rounds: samples.get(v.id).map(Math.round),
+  }))
+}
+
+/** A closed store of one actor per id, written through the public API; the caller removes `root`. */
+function fillStore(ids, values, prefix) {
+  const { store, dir, root } = persistentStore(prefix, { durability: 'process' }, { keep: true })
+  for (let i = 0; i < ids.length; i++) store.insert('actor', ids[i], values[i & POOL_MASK])
+  store.close()
+  return { dir, root }
+}
+
+async function reopenOnce(dir, actors) {
+  const { stdout } = await run(process.execPath, [REOPEN_CHILD, dir, String(actors)], {
+    maxBuffer: 1 << 20,
+    timeout: 300_000,
+  })
+  return JSON.parse(stdout.trim().split('\n').at(-1))
+}
+
+async function reopen(settings) {
+  const rows = []
+  for (const actors of settings.reopenActors) {
+    step(`persistence: writing a store of ${actors.toLocaleString('en')} actors`)
+    const { dir, root } = fillStore(actorIds(actors), valuePool('small'), 'reopen')
+    try {
+      const opens = []
+      for (let round = 0; round < settings.reopenRounds; round++) {
+        step(`persistence: reopen ${actors.toLocaleString('en')} actors, round ${round + 1}/${settings.reopenRounds}`)
+        opens.push(await reopenOnce(dir, actors))
+      }
+      rows.push({
+        actors,
+        openMs: median(opens.map((o) => o.openMs)),
+        rounds: opens.map((o) => Math.round(o.openMs)),
+        rssBytes: median(opens.map((o) => o.rssDeltaBytes)),
+        ok: opens.every((o) => o.ok),
+      })
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  }
+  return rows
+}
+
+export async function runPersistence(config) {
+  const settings = config.persistence
+  return {
+    ...settings,
+    disk: describeDisk(),
+    writes: await durableWrites(settings),
+    reopen: await reopen(settings),
+  }
+}
