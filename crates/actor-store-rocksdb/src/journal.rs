@@ -117,6 +117,8 @@ impl RocksJournal {
         let mut batch = WriteBatch::default();
         batch.delete_range_cf(cf(db, LOG)?, log_key(first), log_key(new_first));
         batch.put_cf(cf(db, META)?, TRIMMED_TIMESTAMP, timestamp.to_be_bytes());
+        // The log may now be empty: keep the sequence where reopening can find it.
+        batch.put_cf(cf(db, META)?, NEXT_SEQUENCE, next.to_be_bytes());
         db.write(batch).map_err(from_rocksdb)?;
         self.trimmed_timestamp.store(timestamp, Ordering::Release);
         self.first_retained.store(new_first, Ordering::Release);
@@ -141,7 +143,7 @@ impl Journal for RocksJournal {
     fn record(&self, events: &[ChangeEvent]) -> Result<()> {
         let Some(last) = events.last() else { return Ok(()) };
         self.with_db(|db| {
-            let (actors, log, meta) = (cf(db, ACTORS)?, cf(db, LOG)?, cf(db, META)?);
+            let (actors, log) = (cf(db, ACTORS)?, cf(db, LOG)?);
             let mut batch = WriteBatch::default();
             for event in events {
                 let key = codec::actor_key(&event.actor_type, &event.actor_id);
@@ -151,8 +153,9 @@ impl Journal for RocksJournal {
                 }
                 batch.put_cf(log, log_key(event.sequence), event_value(event));
             }
+            // The next sequence is the newest log key + 1; it is written to `meta` only when
+            // retention empties the log (see `trim`).
             let next = last.sequence + 1;
-            batch.put_cf(meta, NEXT_SEQUENCE, next.to_be_bytes());
             // The WAL write reaches the OS before this returns: a process crash cannot lose it.
             db.write_opt(batch, &WriteOptions::default()).map_err(from_rocksdb)?;
             self.recorded.store(next, Ordering::Release);

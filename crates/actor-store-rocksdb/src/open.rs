@@ -54,12 +54,7 @@ pub fn open(path: &Path, options: PersistentOptions) -> Result<Arc<MemoryStore>>
     if db.get_cf(meta, FORMAT).map_err(from_rocksdb)?.as_deref() != Some(FORMAT_VALUE) {
         return Err(StoreError::StoreCorrupted("the directory is not an Actor Store".into()));
     }
-    let backend = MemoryBackend::new();
-    for item in db.iterator_cf(cf(&db, ACTORS)?, IteratorMode::Start) {
-        let (key, value) = item.map_err(from_rocksdb)?;
-        let (actor_type, id) = codec::decode_actor_key(&key)?;
-        backend.load(actor_type, id, codec::decode_record(&value)?);
-    }
+    let backend = load_actors(&db)?;
     let read_u64 = |key: &[u8]| -> Result<Option<u64>> {
         match db.get_cf(meta, key).map_err(from_rocksdb)? {
             Some(bytes) => Ok(Some(u64::from_be_bytes(
@@ -83,6 +78,28 @@ pub fn open(path: &Path, options: PersistentOptions) -> Result<Arc<MemoryStore>>
     let journal = RocksJournal::new(db, options.sync_writes, options.retention, next, first, trimmed);
     let journal: Arc<dyn Journal> = Arc::new(journal);
     Store::with_backend(backend, next, options.config, Some(journal))
+}
+
+/// Every actor, read type by type (a type's keys are contiguous) and handed to the backend a
+/// whole type at a time.
+fn load_actors(db: &DB) -> Result<MemoryBackend> {
+    let backend = MemoryBackend::new();
+    let mut current_type: Option<String> = None;
+    let mut actors = Vec::new();
+    for item in db.iterator_cf(cf(db, ACTORS)?, IteratorMode::Start) {
+        let (key, value) = item.map_err(from_rocksdb)?;
+        let (actor_type, id) = codec::decode_actor_key(&key)?;
+        if current_type.as_deref() != Some(actor_type) {
+            if let Some(done) = current_type.replace(actor_type.to_owned()) {
+                backend.load(&done, std::mem::take(&mut actors));
+            }
+        }
+        actors.push((Arc::from(id), codec::decode_record(&value)?));
+    }
+    if let Some(last) = current_type {
+        backend.load(&last, actors);
+    }
+    Ok(backend)
 }
 
 fn db_options(create: bool) -> Options {

@@ -125,6 +125,27 @@ fn retention_trims_the_log_and_old_starts_are_lagged() {
 }
 
 #[test]
+fn a_log_emptied_by_retention_still_continues_its_sequence_after_reopen() {
+    let dir = TempDir::new().unwrap();
+    let retention = Retention { max_events: Some(0), max_age_ms: None };
+    let keep_nothing = PersistentOptions { retention, ..options() };
+    let handle = open_shared(dir.path(), keep_nothing).unwrap();
+    for n in 0..5 {
+        handle.store().unwrap().insert("t", &n.to_string(), "0").unwrap();
+    }
+    assert_eq!(handle.store().unwrap().cdc_stats().unwrap().replay_buffer_size, 0);
+    handle.close();
+
+    let handle = open_shared(dir.path(), keep_nothing).unwrap();
+    let store = handle.store().unwrap();
+    assert_eq!(store.cdc_stats().unwrap().current_sequence, 5, "no sequence is reused");
+    let mut live = handle.subscribe(&from(StartPosition::Now)).unwrap();
+    store.update("t", "0", "1").unwrap();
+    assert_eq!(sequences(&take(&mut live, 1)), [5]);
+    assert_eq!(store.len(), 5);
+}
+
+#[test]
 fn restore_makes_the_state_exactly_the_snapshot_and_survives_reopen() {
     let dir = TempDir::new().unwrap();
     let handle = open(&dir);
