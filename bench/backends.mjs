@@ -15,10 +15,21 @@ export function scratchDir(prefix) {
   return mkdtempSync(path.join(base, `actor-store-bench-${prefix}-`))
 }
 
-/** The raw N-API handle class (no TypeScript checks, no JSON.parse), for the floor and the breakdown. */
+/** The raw N-API handle class (no TypeScript checks, no JSON.parse), for the breakdown. */
 export function rawNativeStore() {
   const { NativeStore } = require('../native.js')
   return new NativeStore(undefined, 65_536)
+}
+
+/**
+ * The addon's per-operation functions on a fresh in-memory store, as ActorStore calls them (no
+ * TypeScript checks, no JSON.parse): `{ calls, handle, slots, close }`.
+ */
+export function rawFastCalls() {
+  const calls = require('../native.js')
+  const store = rawNativeStore()
+  const handle = store.fastHandle()
+  return { calls, handle, slots: calls.fastSlots(handle), close: () => store.close() }
 }
 
 // lmdb-js with versions, used the way a service would: sync API, array keys [actorType, id].
@@ -113,30 +124,34 @@ export function openLmdbOnDisk(prefix, { noSync }) {
 }
 
 // The floor: what any store with this API and JSON-text values must at least do per call: one
-// call into the addon (the raw NativeStore.get of a missing key: two short strings across N-API,
-// one hash lookup, null back), plus for writes JSON.stringify of the value and JSON.parse of that
-// text (the caller's copy), and for reads JSON.parse of the record's text.
+// call into the addon of the same shape as the real one (fastGet of a missing key: two short
+// strings across N-API, one hash lookup, null back), plus for writes JSON.stringify of the value
+// and JSON.parse of that text (the caller's copy), and for reads JSON.parse of the value's text.
 class Floor {
   constructor() {
-    this.raw = rawNativeStore()
+    this.raw = rawFastCalls()
+  }
+
+  #call(actorType) {
+    return this.raw.calls.fastGet(this.raw.handle, actorType, 'missing')
   }
 
   #write(actorType, id, value, version) {
-    this.raw.get(actorType, 'missing')
+    this.#call(actorType)
     return { id, value: JSON.parse(JSON.stringify(value)), version }
   }
 
-  #read(actorType, text) {
-    this.raw.get(actorType, 'missing')
-    return JSON.parse(text)
+  #read(actorType, id, text) {
+    this.#call(actorType)
+    return { id, value: JSON.parse(text), version: 1 }
   }
 
   insert(actorType, id, value) {
     return this.#write(actorType, id, value, 0)
   }
 
-  get(actorType) {
-    return this.#read(actorType, this.recordText)
+  get(actorType, id) {
+    return this.#read(actorType, id, this.valueText)
   }
 
   update(actorType, id, value) {
@@ -147,17 +162,18 @@ class Floor {
     return this.#write(actorType, id, value, expectedVersion + 1)
   }
 
-  delete(actorType) {
-    return this.#read(actorType, this.recordText)
+  delete(actorType, id) {
+    return this.#read(actorType, id, this.valueText)
   }
 
   getAll(actorType) {
-    return this.#read(actorType, this.groupText)
+    this.#call(actorType)
+    return JSON.parse(this.groupText)
   }
 
-  /** The texts reads decode: one record of the suite's values, and the getAll group. */
+  /** The texts reads decode: one value of the suite's, and the getAll group. */
   prepare(record, group) {
-    this.recordText = JSON.stringify(record)
+    this.valueText = JSON.stringify(record.value)
     this.groupText = JSON.stringify(group)
   }
 

@@ -3,8 +3,13 @@
 import { ActorStoreError } from './errors'
 import type { CdcStats } from './types'
 
+declare const fastHandleBrand: unique symbol
+/** A store handle for the per-operation functions (an N-API external). */
+export type FastHandle = { readonly [fastHandleBrand]: true }
+
 /** The addon's store handle: values cross as JSON text, results come back as JSON text. */
 export interface NativeStoreHandle {
+  fastHandle(): FastHandle
   insert(actorType: string, id: string, json: string): number
   get(actorType: string, id: string): string | null
   update(actorType: string, id: string, json: string): number
@@ -61,7 +66,23 @@ export interface NativeSubscriptionHandle {
   close(): void
 }
 
-interface NativeModule {
+/**
+ * The per-operation calls, as plain functions (cheaper than methods across N-API). Values come
+ * back as JSON text; versions that come with them are in the handle's slots (`fastSlots`).
+ */
+export interface FastCalls {
+  fastSlots(handle: FastHandle): Float64Array
+  /** The value's JSON, version in slot 0; null when absent. */
+  fastGet(handle: FastHandle, actorType: string, id: string): string | null
+  fastInsert(handle: FastHandle, actorType: string, id: string, json: string): number
+  fastUpdate(handle: FastHandle, actorType: string, id: string, json: string): number
+  /** The new version, or -1 when the expected version was stale (the actual one in slot 0). */
+  fastUpdateVersioned(handle: FastHandle, actorType: string, id: string, json: string, expected: number): number
+  /** The last value's JSON, version in slot 0; null when absent. */
+  fastDelete(handle: FastHandle, actorType: string, id: string): string | null
+}
+
+interface NativeModule extends FastCalls {
   NativeStore: {
     new (name: string | undefined | null, replayBufferSize: number): NativeStoreHandle
     open(

@@ -1,9 +1,15 @@
 // ActorStore: the public API over the Rust core. Inputs are checked here (cheap, and the same
 // checks as JsActorStore); values cross the boundary as JSON text and come back through JSON.parse.
 import { AsyncWrites, type WriteAnswer, type WriteKind } from './async-writes'
-import { InvalidArgumentError } from './errors'
+import { InvalidArgumentError, VersionMismatchError } from './errors'
 import { changeCommitted, waitEnded, waitStarted } from './loop-guard'
-import { type NativeStoreHandle, type NativeSubscriptionHandle, nativeModule } from './native-binding'
+import {
+  type FastCalls,
+  type FastHandle,
+  type NativeStoreHandle,
+  type NativeSubscriptionHandle,
+  nativeModule,
+} from './native-binding'
 import { fromNativeError } from './native-errors'
 import { type EventSource, EventStream } from './subscription'
 import type {
@@ -48,24 +54,31 @@ let openedHandle: NativeStoreHandle | undefined
 
 export class ActorStore implements ActorStoreApi {
   readonly #native: NativeStoreHandle
+  readonly #calls: FastCalls
+  readonly #fast: FastHandle
+  /** Numbers the fast calls return beside their result (slot 0: a version). */
+  readonly #slots: Float64Array
   #writes: AsyncWrites | undefined
   #closed = false
 
   /** An in-memory store; stores with the same `name` share one state across worker threads. */
   constructor(options?: StoreOptions) {
+    const module = nativeModule()
     const opened = openedHandle
     openedHandle = undefined
     if (opened !== undefined) {
       this.#native = opened
-      return
+    } else {
+      const { name, replayBufferSize } = normalizeStoreOptions(options)
+      try {
+        this.#native = new module.NativeStore(name, replayBufferSize)
+      } catch (error) {
+        throw fromNativeError(error)
+      }
     }
-    const { name, replayBufferSize } = normalizeStoreOptions(options)
-    const { NativeStore } = nativeModule()
-    try {
-      this.#native = new NativeStore(name, replayBufferSize)
-    } catch (error) {
-      throw fromNativeError(error)
-    }
+    this.#calls = module
+    this.#fast = this.#native.fastHandle()
+    this.#slots = module.fastSlots(this.#fast)
   }
 
   /**
@@ -85,35 +98,37 @@ export class ActorStore implements ActorStoreApi {
 
   insert<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): ActorData<T> {
     const json = checkWrite(this.#closed, actorType, id, value)
+    let version: number
     try {
-      const version = this.#native.insert(actorType, id, json)
-      changeCommitted()
-      return { id, value: JSON.parse(json), version }
+      version = this.#calls.fastInsert(this.#fast, actorType, id, json)
     } catch (error) {
       throw fromNativeError(error)
     }
+    changeCommitted()
+    return { id, value: JSON.parse(json), version }
   }
 
   get<T extends JsonValue = JsonValue>(actorType: string, id: string): ActorData<T> | undefined {
     checkActor(this.#closed, actorType, id)
     let json: string | null
     try {
-      json = this.#native.get(actorType, id)
+      json = this.#calls.fastGet(this.#fast, actorType, id)
     } catch (error) {
       throw fromNativeError(error)
     }
-    return json === null ? undefined : JSON.parse(json)
+    return json === null ? undefined : { id, value: JSON.parse(json), version: this.#slots[0] }
   }
 
   update<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): ActorData<T> {
     const json = checkWrite(this.#closed, actorType, id, value)
+    let version: number
     try {
-      const version = this.#native.update(actorType, id, json)
-      changeCommitted()
-      return { id, value: JSON.parse(json), version }
+      version = this.#calls.fastUpdate(this.#fast, actorType, id, json)
     } catch (error) {
       throw fromNativeError(error)
     }
+    changeCommitted()
+    return { id, value: JSON.parse(json), version }
   }
 
   updateVersioned<T extends JsonValue = JsonValue>(
@@ -124,25 +139,28 @@ export class ActorStore implements ActorStoreApi {
   ): ActorData<T> {
     const json = checkWrite(this.#closed, actorType, id, value)
     checkExpectedVersion(expectedVersion)
+    let version: number
     try {
-      const version = this.#native.updateVersioned(actorType, id, json, expectedVersion)
-      changeCommitted()
-      return { id, value: JSON.parse(json), version }
+      version = this.#calls.fastUpdateVersioned(this.#fast, actorType, id, json, expectedVersion)
     } catch (error) {
       throw fromNativeError(error)
     }
+    if (version < 0) throw new VersionMismatchError(expectedVersion, this.#slots[0])
+    changeCommitted()
+    return { id, value: JSON.parse(json), version }
   }
 
   delete<T extends JsonValue = JsonValue>(actorType: string, id: string): ActorData<T> | undefined {
     checkActor(this.#closed, actorType, id)
     let json: string | null
     try {
-      json = this.#native.delete(actorType, id)
+      json = this.#calls.fastDelete(this.#fast, actorType, id)
     } catch (error) {
       throw fromNativeError(error)
     }
-    if (json !== null) changeCommitted()
-    return json === null ? undefined : JSON.parse(json)
+    if (json === null) return undefined
+    changeCommitted()
+    return { id, value: JSON.parse(json), version: this.#slots[0] }
   }
 
   getAll<T extends JsonValue = JsonValue>(actorType: string): ActorData<T>[] {

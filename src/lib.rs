@@ -3,6 +3,7 @@
 #![deny(clippy::all)]
 
 mod error;
+pub mod fast;
 mod snapshot;
 mod store;
 mod subscription;

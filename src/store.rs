@@ -15,6 +15,7 @@ use actor_store_rocksdb::registry::open_shared;
 use actor_store_rocksdb::PersistentOptions;
 use actor_store_rocksdb::Retention;
 use napi::bindgen_prelude::Either;
+use napi::bindgen_prelude::External;
 use napi::bindgen_prelude::Function;
 use napi_derive::napi;
 
@@ -22,6 +23,7 @@ use crate::error::invalid_argument;
 use crate::error::to_native;
 use crate::error::to_u64;
 use crate::error::Result;
+use crate::fast::FastHandle;
 use crate::snapshot::NativeActorList;
 use crate::snapshot::NativeRestore;
 use crate::snapshot::NativeSnapshot;
@@ -243,6 +245,12 @@ impl NativeStore {
     pub fn checkpoint(&self, path: String) -> Result<()> {
         let store = self.handle.store().map_err(to_native)?;
         store.checkpoint(Path::new(&path)).map_err(to_native)
+    }
+
+    /// This handle for the per-operation functions of `fast.rs`.
+    #[napi(catch_unwind, ts_return_type = "ExternalObject<FastHandle>")]
+    pub fn fast_handle(&self) -> External<FastHandle> {
+        External::new(FastHandle::new(self.handle.clone()))
     }
 
     /// Closes this handle and ends its subscriptions. Idempotent.

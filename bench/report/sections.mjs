@@ -32,7 +32,7 @@ export function singleThreadSection(results) {
 
 export function breakdownSection(results) {
   const rows = results.breakdown.components.map((c) => [c.path, c.label, n(c.nsPerOp), c.cpuPerWall.toFixed(2)])
-  return `Small values, ${n(results.breakdown.opsPerRound)} calls per component per round, median of ${results.breakdown.rounds} rounds. cpu/wall above 1.0 means another thread of the process (the change-stream processor) worked during the loop.\n\n${table(['path', 'component', 'ns/op', 'cpu/wall'], rows)}`
+  return `Small values, ${n(results.breakdown.opsPerRound)} calls per component per round, median of ${results.breakdown.rounds} rounds. cpu/wall above 1.0 means another thread of the process worked during the loop.\n\n${table(['path', 'component', 'ns/op', 'cpu/wall'], rows)}`
 }
 
 export function scalingSection(results) {

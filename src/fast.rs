@@ -1,0 +1,116 @@
+//! The per-operation calls (get, insert, update, updateVersioned, delete) as plain functions on an
+//! `External` handle. napi-rs spends about 200 ns unwrapping `this` on every class method call —
+//! as much as the store's own work for a small value — and a plain function with an external
+//! argument does not. Numbers that come back beside a string (a version) are written to slots
+//! JS reads as a Float64Array, so no result object is built, and a lost compare-and-swap comes
+//! back as a value, not as an error thrown through N-API (which costs microseconds).
+
+use std::cell::UnsafeCell;
+use std::sync::Arc;
+
+use actor_store_core::StoreError;
+use actor_store_core::StoreHandle;
+use napi::bindgen_prelude::External;
+use napi::bindgen_prelude::Float64Array;
+use napi_derive::napi;
+
+use crate::error::to_native;
+use crate::error::to_u64;
+use crate::error::Result;
+
+/// What `fast_update_versioned` returns when the expected version is not the actor's.
+const VERSION_MISMATCH: f64 = -1.0;
+
+/// Numbers returned beside a call's result. Only the JS thread that owns the handle calls it and
+/// reads them, one call at a time, so there is never a concurrent access.
+struct Slots(UnsafeCell<[f64; 1]>);
+
+// SAFETY: see above — the slots are touched by one JS thread, between and during its own calls.
+unsafe impl Send for Slots {}
+unsafe impl Sync for Slots {}
+
+impl Slots {
+    fn set_version(&self, version: u64) {
+        // SAFETY: the owning JS thread is inside this call, so it is not reading the slot.
+        unsafe { (*self.0.get())[0] = version as f64 }
+    }
+}
+
+pub struct FastHandle {
+    handle: Arc<StoreHandle>,
+    slots: Arc<Slots>,
+}
+
+impl FastHandle {
+    pub fn new(handle: Arc<StoreHandle>) -> Self {
+        Self { handle, slots: Arc::new(Slots(UnsafeCell::new([0.0]))) }
+    }
+}
+
+/// The handle's result slots as a Float64Array (slot 0: the version of the last get or delete,
+/// or the actual version after a lost compare-and-swap).
+#[napi]
+pub fn fast_slots(handle: &External<FastHandle>) -> Float64Array {
+    let slots = handle.slots.clone();
+    let data = slots.0.get().cast::<f64>();
+    // SAFETY: the memory lives in `slots`, which the array's finalizer keeps alive.
+    unsafe { Float64Array::with_external_data(data, 1, move |_, _| drop(slots)) }
+}
+
+/// The actor's value as JSON text (its version in slot 0), or null.
+#[napi(catch_unwind)]
+pub fn fast_get(handle: &External<FastHandle>, actor_type: String, id: String) -> Result<Option<String>> {
+    let store = handle.handle.store().map_err(to_native)?;
+    let record = store.get(&actor_type, &id).map_err(to_native)?;
+    Ok(record.map(|record| {
+        handle.slots.set_version(record.version);
+        record.value.to_string()
+    }))
+}
+
+/// Returns the new actor's version (0).
+#[napi(catch_unwind)]
+pub fn fast_insert(handle: &External<FastHandle>, actor_type: String, id: String, json: String) -> Result<u32> {
+    let store = handle.handle.store().map_err(to_native)?;
+    store.insert(&actor_type, &id, &json).map(|version| version as u32).map_err(to_native)
+}
+
+/// Returns the new version.
+#[napi(catch_unwind)]
+pub fn fast_update(handle: &External<FastHandle>, actor_type: String, id: String, json: String) -> Result<f64> {
+    let store = handle.handle.store().map_err(to_native)?;
+    store.update(&actor_type, &id, &json).map(|version| version as f64).map_err(to_native)
+}
+
+/// Compare-and-swap: returns the new version, or -1 when `expected_version` is not the actor's
+/// version (which is then in slot 0).
+#[napi(catch_unwind)]
+pub fn fast_update_versioned(
+    handle: &External<FastHandle>,
+    actor_type: String,
+    id: String,
+    json: String,
+    expected_version: f64,
+) -> Result<f64> {
+    let expected = to_u64("expectedVersion", expected_version)?;
+    let store = handle.handle.store().map_err(to_native)?;
+    match store.update_versioned(&actor_type, &id, &json, expected) {
+        Ok(version) => Ok(version as f64),
+        Err(StoreError::VersionMismatch { actual, .. }) => {
+            handle.slots.set_version(actual);
+            Ok(VERSION_MISMATCH)
+        }
+        Err(error) => Err(to_native(error)),
+    }
+}
+
+/// The deleted actor's last value as JSON text (its version in slot 0), or null if it did not exist.
+#[napi(catch_unwind)]
+pub fn fast_delete(handle: &External<FastHandle>, actor_type: String, id: String) -> Result<Option<String>> {
+    let store = handle.handle.store().map_err(to_native)?;
+    let removed = store.delete(&actor_type, &id).map_err(to_native)?;
+    Ok(removed.map(|record| {
+        handle.slots.set_version(record.version);
+        record.value.to_string()
+    }))
+}
