@@ -19,6 +19,8 @@ const TYPES = ['a', 'b:c']
 interface Plan {
   /** 'default': the child opens the store without options (durability 'process'). */
   durability: 'default' | 'sync'
+  /** 'async': the child's writes are the …Async calls, several in flight (group commit). */
+  writes: 'sync' | 'async'
   rounds: number
   /** Most acknowledged writes to wait for before the kill, and most ms for a timed kill. */
   maxAcks: number
@@ -27,8 +29,8 @@ interface Plan {
 
 async function crashTest(t: ExecutionContext, plan: Plan): Promise<void> {
   t.timeout(60_000 + plan.rounds * 30_000, 'crash rounds')
-  const random = seeded(SEED + (plan.durability === 'sync' ? 1 : 0))
-  t.log(`seed ${SEED}, ${plan.rounds} rounds, durability '${plan.durability}'`)
+  const random = seeded(SEED + (plan.durability === 'sync' ? 1 : 0) + (plan.writes === 'async' ? 10 : 0))
+  t.log(`seed ${SEED}, ${plan.rounds} rounds, durability '${plan.durability}', ${plan.writes} writes`)
   const path = tempDir(t, 'crash')
   const rounds: Round[] = []
   const began = Date.now()
@@ -40,6 +42,7 @@ async function crashTest(t: ExecutionContext, plan: Plan): Promise<void> {
       index > 0 && random(4) === 0 ? { afterMs: random(plan.maxMs) } : { afterAcks: random(plan.maxAcks + 1) }
     const round = await crashRound(path, {
       durability: plan.durability,
+      writes: plan.writes,
       round: index,
       seed: random(2 ** 31),
       maxWrites: plan.maxAcks * 3,
@@ -81,11 +84,37 @@ async function crashTest(t: ExecutionContext, plan: Plan): Promise<void> {
 const MAX_ACKS = Math.max(200, Math.min(3000, Math.floor(240_000 / ROUNDS)))
 
 persistentTest("default durability ('process'): kill -9 at random moments loses no acknowledged write", (t) =>
-  crashTest(t, { durability: 'default', rounds: ROUNDS, maxAcks: MAX_ACKS, maxMs: 400 }),
+  crashTest(t, { durability: 'default', writes: 'sync', rounds: ROUNDS, maxAcks: MAX_ACKS, maxMs: 400 }),
 )
 
 persistentTest("durability 'sync': kill -9 at random moments loses no acknowledged write", (t) =>
-  crashTest(t, { durability: 'sync', rounds: Math.max(1, Math.floor(ROUNDS / 4)), maxAcks: 300, maxMs: 400 }),
+  crashTest(t, {
+    durability: 'sync',
+    writes: 'sync',
+    rounds: Math.max(1, Math.floor(ROUNDS / 4)),
+    maxAcks: 300,
+    maxMs: 400,
+  }),
+)
+
+persistentTest('async writes, group-committed: kill -9 at random moments loses no acknowledged write', (t) =>
+  crashTest(t, {
+    durability: 'default',
+    writes: 'async',
+    rounds: Math.max(1, Math.floor(ROUNDS / 2)),
+    maxAcks: MAX_ACKS,
+    maxMs: 400,
+  }),
+)
+
+persistentTest("async writes with durability 'sync': kill -9 loses no acknowledged write", (t) =>
+  crashTest(t, {
+    durability: 'sync',
+    writes: 'async',
+    rounds: Math.max(1, Math.floor(ROUNDS / 4)),
+    maxAcks: 600,
+    maxMs: 400,
+  }),
 )
 
 persistentTest('kill -9 while a new store is being created leaves a directory that opens', async (t) => {

@@ -16,6 +16,8 @@ export interface EventSource<T = JsonValue> {
 }
 
 const BATCH_SIZE = 512
+/** How many event-loop turns a subscriber keeps looking for events before it waits to be woken. */
+const IDLE_POLLS = 4
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined })
 
 export class EventStream<T = JsonValue> implements Subscription<T> {
@@ -28,6 +30,8 @@ export class EventStream<T = JsonValue> implements Subscription<T> {
   #queue: Promise<unknown> = Promise.resolve()
   /** next() calls queued and not yet settled. */
   #waiting = 0
+  /** Polls in a row that found nothing since the last batch. */
+  #idlePolls = 0
 
   constructor(source: EventSource<T>) {
     this.#source = source
@@ -74,14 +78,26 @@ export class EventStream<T = JsonValue> implements Subscription<T> {
       if (polled === 'ended') {
         this.close()
       } else if (polled === 'pending') {
-        await new Promise<void>((resolve) => {
-          this.#wake = resolve
-          this.#source.waitReady(resolve)
-        })
+        if (this.#idlePolls < IDLE_POLLS) {
+          // Right after a batch, more events usually follow: look again on the next turn of the
+          // event loop rather than asking to be woken, which costs the writer a cross-thread
+          // wake-up per event when a subscriber keeps up with it.
+          this.#idlePolls++
+          await new Promise<void>((resolve) => {
+            this.#wake = resolve
+            setImmediate(resolve)
+          })
+        } else {
+          await new Promise<void>((resolve) => {
+            this.#wake = resolve
+            this.#source.waitReady(resolve)
+          })
+        }
         this.#wake = undefined
       } else {
         this.#batch = polled
         this.#index = 0
+        this.#idlePolls = 0
       }
     }
   }

@@ -22,6 +22,8 @@ export interface Round {
   acks: Ack[]
   /** How the child ended: killed by us, or finished every write. */
   killed: boolean
+  /** Most writes the child has outstanding at once (1 for synchronous calls). */
+  inFlight: number
   stderr: string
   types: string[]
   /** The log's length once this round was verified (set by verifyRounds). */
@@ -37,6 +39,9 @@ export function seeded(seed: number): (n: number) => number {
   }
 }
 
+/** How many …Async writes the child keeps outstanding. */
+const ASYNC_IN_FLIGHT = 16
+
 /**
  * When to kill the child: after that many acknowledged writes, after a delay, or once the store's
  * directory has files (it is being created), after that many more turns of the event loop.
@@ -46,15 +51,33 @@ export type KillAt = { afterAcks: number } | { afterMs: number } | { afterFiles:
 /** Runs one child until `killAt` (then SIGKILL) or until it finishes `maxWrites` writes. */
 export function crashRound(
   path: string,
-  options: { durability: 'default' | 'sync'; round: number; seed: number; maxWrites: number; killAt: KillAt },
+  options: {
+    durability: 'default' | 'sync'
+    /** The child's calls: the synchronous writes, or the …Async ones with several in flight. */
+    writes?: 'sync' | 'async'
+    round: number
+    seed: number
+    maxWrites: number
+    killAt: KillAt
+  },
 ): Promise<Round> {
-  const { durability, round, seed, maxWrites, killAt } = options
+  const { durability, writes = 'sync', round, seed, maxWrites, killAt } = options
+  const inFlight = writes === 'async' ? ASYNC_IN_FLIGHT : 1
   const child = spawn(
     process.execPath,
-    [fixture('crash-writer.mjs'), path, durability, String(round), String(seed), String(maxWrites)],
+    [
+      fixture('crash-writer.mjs'),
+      path,
+      durability,
+      String(round),
+      String(seed),
+      String(maxWrites),
+      writes,
+      String(inFlight),
+    ],
     { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] },
   )
-  const result: Round = { round, start: undefined, acks: [], killed: false, stderr: '', types: [] }
+  const result: Round = { round, start: undefined, acks: [], killed: false, inFlight, stderr: '', types: [] }
   let ids: string[] = []
   let buffered = ''
   const kill = () => {
@@ -163,9 +186,9 @@ export async function verifyRounds(store: ActorStore, rounds: Round[], types: st
       if (problem) problems.push(problem)
       lastAcked.set(JSON.stringify([ack.actorType, ack.actorId]), { sequence: start + ack.w, ack, round: round.round })
     }
-    // Only a write in flight at the kill can land unacknowledged, and only once the child had opened.
+    // Only writes in flight at the kill can land unacknowledged, and only once the child had opened.
     const extra = end - start - round.acks.length
-    const inFlightAllowed = round.killed && round.start !== undefined ? 1 : 0
+    const inFlightAllowed = round.killed && round.start !== undefined ? round.inFlight : 0
     if (extra < 0 || extra > inFlightAllowed) {
       problems.push(`round ${round.round}: ${round.acks.length} acknowledged writes but ${end - start} events`)
     } else if (extra === 1) {
