@@ -109,11 +109,16 @@ function openLmdb() {
   return new LmdbActors(dir, open({ path: dir, useVersions: true, noSync: true }))
 }
 
-/** lmdb-js with versions on the machine's disk; `noSync: false` fsyncs every commit (its default). */
-export function openLmdbOnDisk(prefix, { noSync }) {
+/**
+ * lmdb-js with versions on the machine's disk. 'sync': every commit is fsynced before its write
+ * returns or its promise resolves (overlappingSync off: with it on, lmdb-js resolves at commit and
+ * flushes later); 'process': noSync.
+ */
+export function openLmdbOnDisk(prefix, { durability }) {
   const { open } = require('lmdb')
   const dir = diskScratchDir(`lmdb-${prefix}`)
-  const db = open({ path: dir, useVersions: true, noSync })
+  const sync = durability === 'sync'
+  const db = open({ path: dir, useVersions: true, noSync: !sync, overlappingSync: false })
   return {
     db,
     async close() {

@@ -38,7 +38,8 @@ function label(v) {
       : v.store === 'native'
         ? `updateAsync(), ${v.inFlight} in flight`
         : `put() async, ${v.inFlight} in flight`
-  const lmdbDurability = v.store === 'lmdb' ? (v.durability === 'sync' ? ', fsync per commit' : ', noSync') : ''
+  const lmdbDurability =
+    v.store === 'lmdb' ? (v.durability === 'sync' ? ', fsync before each commit returns' : ', noSync') : ''
   return `${who}${lmdbDurability}: ${how}`
 }
 
@@ -58,7 +59,7 @@ function openVariant(v, actors, values) {
       },
     }
   }
-  const { db, close } = openLmdbOnDisk('durable', { noSync: v.durability !== 'sync' })
+  const { db, close } = openLmdbOnDisk('durable', { durability: v.durability })
   db.transactionSync(() => {
     for (let i = 0; i < actors; i++) db.putSync(['actor', ids[i]], values[i & POOL_MASK], 0)
   })

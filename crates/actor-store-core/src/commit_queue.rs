@@ -1,7 +1,7 @@
 //! Async writes with group commit. Callers enqueue writes and return at once; one thread per store
-//! applies them in arrival order, makes the whole group durable with a single sync (with
-//! `durability: 'sync'`, one fsync for every write that queued up during the previous one), and
-//! hands the outcomes back to each caller's sink in one batch.
+//! applies them in arrival order, writes the whole group to the journal in one atomic write, makes
+//! it durable with a single sync (with `durability: 'sync'`, one fsync for every write that queued
+//! up during the previous one), and hands the outcomes back to each caller's sink in one batch.
 
 use std::sync::Arc;
 use std::thread;
@@ -96,10 +96,14 @@ fn commit_group<B: StorageBackend>(group: &mut Vec<WriteRequest<B>>) {
         });
         outcomes.push(outcome);
     }
-    // One sync for the group; a write is acknowledged only once it is as durable as promised.
-    let synced = match (group.first(), last_sequence) {
-        (Some(request), Some(_)) => request.handle.shared_store().make_durable(last_sequence),
-        _ => Ok(()),
+    // One write and one sync for the group; a write is acknowledged only once it is as
+    // durable as promised.
+    let synced = match group.first() {
+        Some(request) => {
+            let store = request.handle.shared_store();
+            store.flush_staged().and_then(|()| store.make_durable(last_sequence))
+        }
+        None => Ok(()),
     };
     if let Err(error) = synced {
         for outcome in outcomes.iter_mut().filter(|outcome| outcome.is_ok()) {

@@ -13,6 +13,21 @@ pub trait Journal: Send + Sync + 'static {
     /// caller at a time; on error nothing was recorded.
     fn record(&self, events: &[ChangeEvent]) -> Result<()>;
 
+    /// Adds consecutive changes to the next write instead of writing them now (group commit):
+    /// the next `record` or `flush_staged` writes them first, in the same atomic write. Same
+    /// ordering rules as `record`.
+    fn stage(&self, events: &[ChangeEvent]) -> Result<()> {
+        self.record(events)
+    }
+
+    /// Writes every staged change.
+    fn flush_staged(&self) -> Result<()> {
+        Ok(())
+    }
+
+    /// One past the newest sequence written (staged changes are not): what may be published.
+    fn written(&self) -> u64;
+
     /// Returns once every change up to `sequence` survives what the store promises (a process
     /// crash by default, power loss when syncing). Concurrent callers share one sync.
     fn sync_through(&self, sequence: u64) -> Result<()>;

@@ -8,6 +8,7 @@ use parking_lot::RwLock;
 
 use crate::cdc::ChangeStream;
 use crate::cdc::Subscription;
+use crate::cdc::Write;
 use crate::commit_queue::CommitQueue;
 use crate::commit_queue::WriteOp;
 use crate::commit_queue::WriteOutcome;
@@ -115,7 +116,7 @@ impl<B: StorageBackend> Store<B> {
 
     /// Adds a new actor at version 0.
     pub fn insert(&self, actor_type: &str, id: &str, value: &str) -> Result<u64> {
-        let (version, sequence) = self.insert_committed(actor_type, id, value)?;
+        let (version, sequence) = self.insert_committed(actor_type, id, value, Write::Now)?;
         self.make_durable(Some(sequence))?;
         Ok(version)
     }
@@ -129,21 +130,21 @@ impl<B: StorageBackend> Store<B> {
 
     /// Replaces an actor's value; returns the new version.
     pub fn update(&self, actor_type: &str, id: &str, value: &str) -> Result<u64> {
-        let (version, sequence) = self.replace_committed(actor_type, id, value, None)?;
+        let (version, sequence) = self.replace_committed(actor_type, id, value, None, Write::Now)?;
         self.make_durable(Some(sequence))?;
         Ok(version)
     }
 
     /// Replaces an actor's value only if its version is `expected` (compare-and-swap).
     pub fn update_versioned(&self, actor_type: &str, id: &str, value: &str, expected: u64) -> Result<u64> {
-        let (version, sequence) = self.replace_committed(actor_type, id, value, Some(expected))?;
+        let (version, sequence) = self.replace_committed(actor_type, id, value, Some(expected), Write::Now)?;
         self.make_durable(Some(sequence))?;
         Ok(version)
     }
 
     /// Removes an actor; returns its last state, or None (and no event) if it did not exist.
     pub fn delete(&self, actor_type: &str, id: &str) -> Result<Option<Record>> {
-        let (removed, sequence) = self.delete_committed(actor_type, id)?;
+        let (removed, sequence) = self.delete_committed(actor_type, id, Write::Now)?;
         self.make_durable(sequence)?;
         Ok(removed)
     }
@@ -153,22 +154,28 @@ impl<B: StorageBackend> Store<B> {
     pub(crate) fn apply(&self, actor_type: &str, id: &str, op: &WriteOp) -> Result<(WriteOutcome, Option<u64>)> {
         Ok(match op {
             WriteOp::Insert(value) => {
-                let (version, sequence) = self.insert_committed(actor_type, id, value)?;
+                let (version, sequence) = self.insert_committed(actor_type, id, value, Write::Now)?;
                 (WriteOutcome::Version(version), Some(sequence))
             }
             WriteOp::Update(value) => {
-                let (version, sequence) = self.replace_committed(actor_type, id, value, None)?;
+                let (version, sequence) = self.replace_committed(actor_type, id, value, None, Write::Now)?;
                 (WriteOutcome::Version(version), Some(sequence))
             }
             WriteOp::UpdateVersioned(value, expected) => {
-                let (version, sequence) = self.replace_committed(actor_type, id, value, Some(*expected))?;
+                let (version, sequence) =
+                    self.replace_committed(actor_type, id, value, Some(*expected), Write::Staged)?;
                 (WriteOutcome::Version(version), Some(sequence))
             }
             WriteOp::Delete => {
-                let (removed, sequence) = self.delete_committed(actor_type, id)?;
+                let (removed, sequence) = self.delete_committed(actor_type, id, Write::Now)?;
                 (WriteOutcome::Deleted(removed), sequence)
             }
         })
+    }
+
+    /// Writes the changes `apply` staged, in one write, and publishes them.
+    pub(crate) fn flush_staged(&self) -> Result<()> {
+        self.changes.sequencer().flush_staged()
     }
 
     /// Waits until every change up to `sequence` is as durable as the store promises.
@@ -184,20 +191,27 @@ impl<B: StorageBackend> Store<B> {
         self.commit_queue.get_or_init(CommitQueue::start)
     }
 
-    fn insert_committed(&self, actor_type: &str, id: &str, value: &str) -> Result<(u64, u64)> {
+    fn insert_committed(&self, actor_type: &str, id: &str, value: &str, write: Write) -> Result<(u64, u64)> {
         let record = Record { value: self.check_write(actor_type, id, value)?, version: 0 };
         let sequencer = self.changes.sequencer();
         let mut sequence = 0;
         let _writing = self.gate.read();
         let inserted = self.backend.insert(actor_type, id, record.clone(), |actor_type, id| {
-            sequence = sequencer.append(Operation::Insert, actor_type, id, None, Some(&record))?;
+            sequence = sequencer.append(Operation::Insert, actor_type, id, None, Some(&record), write)?;
             Ok(())
         });
         sequencer.publish();
         inserted.map(|()| (0, sequence))
     }
 
-    fn replace_committed(&self, actor_type: &str, id: &str, value: &str, expected: Option<u64>) -> Result<(u64, u64)> {
+    fn replace_committed(
+        &self,
+        actor_type: &str,
+        id: &str,
+        value: &str,
+        expected: Option<u64>,
+        write: Write,
+    ) -> Result<(u64, u64)> {
         let value = self.check_write(actor_type, id, value)?;
         let sequencer = self.changes.sequencer();
         let (mut version, mut sequence) = (0, 0);
@@ -207,7 +221,7 @@ impl<B: StorageBackend> Store<B> {
                 return Err(StoreError::VersionMismatch { expected, actual: current.version });
             }
             let next = Record { value, version: current.version + 1 };
-            sequence = sequencer.append(Operation::Update, actor_type, id, Some(current), Some(&next))?;
+            sequence = sequencer.append(Operation::Update, actor_type, id, Some(current), Some(&next), write)?;
             version = next.version;
             Ok(next)
         });
@@ -215,7 +229,7 @@ impl<B: StorageBackend> Store<B> {
         updated.map(|()| (version, sequence))
     }
 
-    fn delete_committed(&self, actor_type: &str, id: &str) -> Result<(Option<Record>, Option<u64>)> {
+    fn delete_committed(&self, actor_type: &str, id: &str, write: Write) -> Result<(Option<Record>, Option<u64>)> {
         self.check_open()?;
         check_key("actorType", actor_type)?;
         check_key("id", id)?;
@@ -223,7 +237,7 @@ impl<B: StorageBackend> Store<B> {
         let mut sequence = 0;
         let _writing = self.gate.read();
         let removed = self.backend.remove(actor_type, id, |actor_type, id, current| {
-            sequence = sequencer.append(Operation::Delete, actor_type, id, Some(current), None)?;
+            sequence = sequencer.append(Operation::Delete, actor_type, id, Some(current), None, write)?;
             Ok(())
         });
         sequencer.publish();
@@ -266,7 +280,7 @@ impl<B: StorageBackend> Store<B> {
         let mut last = None;
         for (actor_type, id) in &plan.removals {
             self.backend.remove(actor_type, id, |actor_type, id, current| {
-                last = Some(sequencer.append(Operation::Delete, actor_type, id, Some(current), None)?);
+                last = Some(sequencer.append(Operation::Delete, actor_type, id, Some(current), None, Write::Now)?);
                 Ok(())
             })?;
             sequencer.publish();
@@ -274,7 +288,7 @@ impl<B: StorageBackend> Store<B> {
         for actor in &plan.inserts {
             let record = Record { value: actor.value.clone(), version: actor.version };
             self.backend.insert(&actor.actor_type, &actor.id, record.clone(), |actor_type, id| {
-                last = Some(sequencer.append(Operation::Insert, actor_type, id, None, Some(&record))?);
+                last = Some(sequencer.append(Operation::Insert, actor_type, id, None, Some(&record), Write::Now)?);
                 Ok(())
             })?;
             sequencer.publish();
@@ -282,7 +296,14 @@ impl<B: StorageBackend> Store<B> {
         for actor in &plan.updates {
             self.backend.update(&actor.actor_type, &actor.id, |actor_type, id, current| {
                 let next = Record { value: actor.value.clone(), version: actor.version };
-                last = Some(sequencer.append(Operation::Update, actor_type, id, Some(current), Some(&next))?);
+                last = Some(sequencer.append(
+                    Operation::Update,
+                    actor_type,
+                    id,
+                    Some(current),
+                    Some(&next),
+                    Write::Now,
+                )?);
                 Ok(next)
             })?;
             sequencer.publish();

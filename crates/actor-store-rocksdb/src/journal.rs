@@ -57,6 +57,7 @@ pub struct RocksJournal {
     synced: AtomicU64,
     sync_lock: Mutex<()>,
     syncs: AtomicU64,
+    staged: Mutex<Staged>,
     first_retained: AtomicU64,
     trimmed_timestamp: AtomicU64,
 }
@@ -78,6 +79,7 @@ impl RocksJournal {
             synced: AtomicU64::new(next),
             sync_lock: Mutex::new(()),
             syncs: AtomicU64::new(0),
+            staged: Mutex::new(Staged::default()),
             first_retained: AtomicU64::new(first),
             trimmed_timestamp: AtomicU64::new(trimmed.unwrap_or(NO_TIMESTAMP)),
         }
@@ -125,6 +127,25 @@ impl RocksJournal {
         Ok(())
     }
 
+    /// Writes the pending batch in one atomic write. The next sequence is the newest log key + 1;
+    /// it is written to `meta` only when retention empties the log (see `trim`).
+    fn write_staged(&self, db: &DB, staged: &mut Staged) -> Result<()> {
+        let Some(next) = staged.next.take() else { return Ok(()) };
+        let batch = std::mem::take(&mut staged.batch);
+        let had_staged = std::mem::take(&mut staged.has_staged);
+        // The WAL write reaches the OS before this returns: a process crash cannot lose it.
+        if let Err(error) = db.write_opt(batch, &WriteOptions::default()) {
+            // Staged changes are in memory but not in the log: refuse further writes rather
+            // than let the log and the state drift apart.
+            staged.lost = had_staged;
+            return Err(from_rocksdb(error));
+        }
+        self.recorded.store(next, Ordering::Release);
+        // Retention is housekeeping: a failure here must not fail the committed write.
+        let _ = self.trim(db, next);
+        Ok(())
+    }
+
     fn read_with(&self, db: &DB, from: u64, max: usize) -> Result<Vec<ChangeEvent>> {
         let mut events = Vec::with_capacity(max.min(1024));
         for item in db.iterator_cf(cf(db, LOG)?, IteratorMode::From(&log_key(from), Direction::Forward)).take(max) {
@@ -135,34 +156,66 @@ impl RocksJournal {
     }
 }
 
+/// Changes added to the next write: staged ones (group commit) and the one being recorded.
+#[derive(Default)]
+struct Staged {
+    batch: WriteBatch,
+    /// One past the newest sequence in `batch`, or None when it is empty.
+    next: Option<u64>,
+    /// `batch` holds changes staged by `stage` (already applied in memory).
+    has_staged: bool,
+    /// Staged changes the log lost because their write failed.
+    lost: bool,
+}
+
+/// Adds each change's new state and its log entry to the pending batch.
+fn append(db: &DB, staged: &mut Staged, events: &[ChangeEvent]) -> Result<()> {
+    if staged.lost {
+        return Err(StoreError::Storage(
+            "a write to the log failed after changes were applied in memory; reopen the store".into(),
+        ));
+    }
+    let Some(last) = events.last() else { return Ok(()) };
+    let (actors, log) = (cf(db, ACTORS)?, cf(db, LOG)?);
+    for event in events {
+        let key = codec::actor_key(&event.actor_type, &event.actor_id);
+        match &event.next {
+            Some(record) => staged.batch.put_cf(actors, key, codec::record_value(record)),
+            None => staged.batch.delete_cf(actors, key),
+        }
+        staged.batch.put_cf(log, log_key(event.sequence), event_value(event));
+    }
+    staged.next = Some(last.sequence + 1);
+    Ok(())
+}
+
 pub(crate) fn cf<'a>(db: &'a DB, name: &str) -> Result<&'a ColumnFamily> {
     db.cf_handle(name).ok_or_else(|| codec::corrupt(&format!("column family {name:?} is missing")))
 }
 
 impl Journal for RocksJournal {
     fn record(&self, events: &[ChangeEvent]) -> Result<()> {
-        let Some(last) = events.last() else { return Ok(()) };
+        let mut staged = self.staged.lock();
         self.with_db(|db| {
-            let (actors, log) = (cf(db, ACTORS)?, cf(db, LOG)?);
-            let mut batch = WriteBatch::default();
-            for event in events {
-                let key = codec::actor_key(&event.actor_type, &event.actor_id);
-                match &event.next {
-                    Some(record) => batch.put_cf(actors, key, codec::record_value(record)),
-                    None => batch.delete_cf(actors, key),
-                }
-                batch.put_cf(log, log_key(event.sequence), event_value(event));
-            }
-            // The next sequence is the newest log key + 1; it is written to `meta` only when
-            // retention empties the log (see `trim`).
-            let next = last.sequence + 1;
-            // The WAL write reaches the OS before this returns: a process crash cannot lose it.
-            db.write_opt(batch, &WriteOptions::default()).map_err(from_rocksdb)?;
-            self.recorded.store(next, Ordering::Release);
-            // Retention is housekeeping: a failure here must not fail the committed write.
-            let _ = self.trim(db, next);
-            Ok(())
+            append(db, &mut staged, events)?;
+            self.write_staged(db, &mut staged)
         })
+    }
+
+    fn stage(&self, events: &[ChangeEvent]) -> Result<()> {
+        let mut staged = self.staged.lock();
+        self.with_db(|db| append(db, &mut staged, events))?;
+        staged.has_staged = true;
+        Ok(())
+    }
+
+    fn flush_staged(&self) -> Result<()> {
+        let mut staged = self.staged.lock();
+        self.with_db(|db| self.write_staged(db, &mut staged))
+    }
+
+    fn written(&self) -> u64 {
+        self.recorded.load(Ordering::Acquire)
     }
 
     fn sync_through(&self, sequence: u64) -> Result<()> {
@@ -222,6 +275,8 @@ impl Journal for RocksJournal {
     }
 
     fn close(&self) {
+        // Changes staged for a group still in progress go to the log before it closes.
+        let _ = self.flush_staged();
         if let Some(db) = self.db.write().take() {
             let _ = db.flush_wal(true);
             // Move everything into table files: a cleanly closed store does not depend on its

@@ -14,6 +14,7 @@ pub use history::History;
 pub use publisher::Reorder;
 pub use sequencer::now_ms;
 pub use sequencer::Sequencer;
+pub use sequencer::Write;
 pub use subscription::Filter;
 pub use subscription::Polled;
 pub use subscription::Subscription;

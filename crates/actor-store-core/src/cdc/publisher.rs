@@ -2,9 +2,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use parking_lot::Mutex;
+use parking_lot::MutexGuard;
 
 use super::history::Entry;
 use super::history::History;
+use crate::journal::Journal;
 use crate::json;
 use crate::model::ChangeEvent;
 
@@ -55,15 +57,20 @@ struct Publishing {
 /// event, then whoever holds the publishing lock publishes every event that is next in line.
 /// A writer that finds the lock taken leaves its event to the holder, who looks at the queue
 /// again after letting go, so no event is left behind.
+///
+/// With a journal, only changes it has written are published: a subscriber never sees a change
+/// that a crash could still take back (and whose sequence would then be reused).
 pub struct Publisher {
     queue: Mutex<Vec<ChangeEvent>>,
     publishing: Mutex<Publishing>,
     history: Arc<History>,
+    journal: Option<Arc<dyn Journal>>,
 }
 
 impl Publisher {
-    pub fn new(history: Arc<History>, first: u64) -> Self {
+    pub fn new(history: Arc<History>, first: u64, journal: Option<Arc<dyn Journal>>) -> Self {
         Self {
+            journal,
             queue: Mutex::new(Vec::new()),
             publishing: Mutex::new(Publishing {
                 reorder: Reorder::new(first),
@@ -82,33 +89,53 @@ impl Publisher {
 
     /// Publishes every queued event that is next in sequence (unless another thread is doing it).
     pub fn publish(&self) {
-        while let Some(mut guard) = self.publishing.try_lock() {
-            let publishing = &mut *guard;
-            std::mem::swap(&mut *self.queue.lock(), &mut publishing.drained);
-            for event in publishing.drained.drain(..) {
-                publishing.reorder.push(event, &mut publishing.ready);
-            }
-            while !publishing.ready.is_empty() {
-                let take = publishing.ready.len().min(MAX_BATCH);
-                let last_timestamp = &mut publishing.last_timestamp;
-                let entries: Vec<Entry> = publishing
-                    .ready
-                    .drain(..take)
-                    .map(|mut event| {
-                        // Commit clocks of concurrent writers can disagree by a tick; keep time
-                        // monotonic along the sequence so a timestamp start is a binary search.
-                        event.timestamp = event.timestamp.max(*last_timestamp);
-                        *last_timestamp = event.timestamp;
-                        Entry::new(json::event(&event), event)
-                    })
-                    .collect();
-                self.history.publish(entries);
-            }
-            drop(guard);
+        while let Some(guard) = self.publishing.try_lock() {
+            self.publish_ready(guard);
             // An event queued while the lock was held was left to this thread: go round again.
             if self.queue.lock().is_empty() {
                 return;
             }
+        }
+    }
+
+    /// Publishes what the journal has just written, waiting for the lock if another thread holds
+    /// it: that thread may have looked at the journal before this write and held events back.
+    pub fn publish_written(&self) {
+        self.publish_ready(self.publishing.lock());
+        self.publish();
+    }
+
+    fn publish_ready(&self, mut guard: MutexGuard<'_, Publishing>) {
+        let publishing = &mut *guard;
+        std::mem::swap(&mut *self.queue.lock(), &mut publishing.drained);
+        for event in publishing.drained.drain(..) {
+            publishing.reorder.push(event, &mut publishing.ready);
+        }
+        // `ready` runs on from the next sequence to publish; the journal may not have written
+        // all of it yet (staged changes), and those wait for `publish_written`.
+        let mut releasable = match &self.journal {
+            Some(journal) => {
+                let written = journal.written();
+                publishing.ready.partition_point(|event| event.sequence < written)
+            }
+            None => publishing.ready.len(),
+        };
+        while releasable > 0 {
+            let take = releasable.min(MAX_BATCH);
+            releasable -= take;
+            let last_timestamp = &mut publishing.last_timestamp;
+            let entries: Vec<Entry> = publishing
+                .ready
+                .drain(..take)
+                .map(|mut event| {
+                    // Commit clocks of concurrent writers can disagree by a tick; keep time
+                    // monotonic along the sequence so a timestamp start is a binary search.
+                    event.timestamp = event.timestamp.max(*last_timestamp);
+                    *last_timestamp = event.timestamp;
+                    Entry::new(json::event(&event), event)
+                })
+                .collect();
+            self.history.publish(entries);
         }
     }
 }
@@ -149,7 +176,7 @@ mod tests {
     #[test]
     fn publishes_in_sequence_order_whatever_order_events_are_queued_in() {
         let history = Arc::new(History::new(0, 16, None));
-        let publisher = Publisher::new(history.clone(), 0);
+        let publisher = Publisher::new(history.clone(), 0, None);
         publisher.push(event(1));
         publisher.publish();
         assert_eq!(history.end(), 0, "nothing is published past the missing sequence 0");

@@ -30,7 +30,8 @@ pub struct Sequencer {
 
 impl Sequencer {
     pub fn new(history: Arc<History>, first: u64, journal: Option<Arc<dyn Journal>>) -> Self {
-        Self { publisher: Publisher::new(history.clone(), first), history, journal, commit: Mutex::new(0) }
+        let publisher = Publisher::new(history.clone(), first, journal.clone());
+        Self { publisher, history, journal, commit: Mutex::new(0) }
     }
 
     /// The sequence the next event will get.
@@ -47,7 +48,9 @@ impl Sequencer {
         self.publisher.publish();
     }
 
-    /// Sequences one change and queues it for `publish`; returns its sequence.
+    /// Sequences one change and queues it for `publish`; returns its sequence. With a journal,
+    /// the change is written to it now, or with `Write::Staged` on the next `flush_staged` (it
+    /// is published only once written).
     pub fn append(
         &self,
         operation: Operation,
@@ -55,6 +58,7 @@ impl Sequencer {
         actor_id: &Arc<str>,
         previous: Option<&Record>,
         next: Option<&Record>,
+        write: Write,
     ) -> Result<u64> {
         // Everything that could fail happens before the sequence is taken, so a taken sequence is
         // always queued: publishing never waits on a hole.
@@ -76,11 +80,27 @@ impl Sequencer {
         let mut last_timestamp = self.commit.lock();
         event.sequence = self.history.next_sequence();
         event.timestamp = event.timestamp.max(*last_timestamp);
-        journal.record(std::slice::from_ref(&event))?;
+        match write {
+            Write::Now => journal.record(std::slice::from_ref(&event))?,
+            Write::Staged => journal.stage(std::slice::from_ref(&event))?,
+        }
         *last_timestamp = event.timestamp;
         let sequence = self.history.take_sequence();
         self.publisher.push(event);
         Ok(sequence)
+    }
+
+    /// Writes the changes staged so far to the journal and publishes them.
+    pub fn flush_staged(&self) -> Result<()> {
+        if let Some(journal) = &self.journal {
+            let flushed = {
+                let _order = self.commit.lock();
+                journal.flush_staged()
+            };
+            self.publisher.publish_written();
+            flushed?;
+        }
+        Ok(())
     }
 
     /// Waits until the change with `sequence` is as durable as the store promises.
@@ -90,6 +110,15 @@ impl Sequencer {
             None => Ok(()),
         }
     }
+}
+
+/// When a journaled change reaches the journal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Write {
+    /// Before `append` returns.
+    Now,
+    /// With the next `flush_staged` (or the next `Now` write), together with other staged ones.
+    Staged,
 }
 
 pub fn now_ms() -> u64 {
