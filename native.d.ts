@@ -71,14 +71,9 @@ export declare class NativeStore {
   cdcStats(): NativeCdcStats
   /**
    * Where this handle's async write outcomes go: `callback` gets one JSON string per group of
-   * writes (see `write_replies::outcomes_json`). Called once, before the first `write_async`.
+   * writes (see `write_replies::outcomes_json`). Called once, before the first `fast_write_async`.
    */
   listenWrites(callback: (arg: string) => void): void
-  /**
-   * Queues a write for the store's commit thread: it is applied in arrival order, made durable
-   * together with the writes queued beside it, and answered with `ticket` through `listen_writes`.
-   */
-  writeAsync(kind: string, actorType: string, id: string, json: string | undefined | null, expectedVersion: number | undefined | null, ticket: number): void
   /** Every actor at one point of the sequence, read by JS in slices. */
   createSnapshot(): NativeSnapshot
   /** Starts a restore: add the snapshot's actors in slices, then commit. */
@@ -128,6 +123,13 @@ export declare function fastUpdate(handle: ExternalObject<FastHandle>, actorType
  * version (which is then in slot 0).
  */
 export declare function fastUpdateVersioned(handle: ExternalObject<FastHandle>, actorType: string, id: string, json: string, expectedVersion: number): number
+
+/**
+ * Queues a write for the store's commit thread: it is applied in arrival order, written and made
+ * durable together with the writes queued beside it, and answered with `ticket` through
+ * `listenWrites`. `kind`: 0 insert, 1 update, 2 updateVersioned, 3 delete.
+ */
+export declare function fastWriteAsync(handle: ExternalObject<FastHandle>, kind: number, actorType: string, id: string, json: string | undefined | null, expectedVersion: number, ticket: number): void
 
 /** Change-stream counters. */
 export interface NativeCdcStats {

@@ -846,3 +846,4 @@ module.exports.fastInsert = nativeBinding.fastInsert
 module.exports.fastSlots = nativeBinding.fastSlots
 module.exports.fastUpdate = nativeBinding.fastUpdate
 module.exports.fastUpdateVersioned = nativeBinding.fastUpdateVersioned
+module.exports.fastWriteAsync = nativeBinding.fastWriteAsync

@@ -2,10 +2,12 @@
 // queued writes in order on its commit thread, makes each group durable with one sync, and answers
 // a whole group in one JSON string. While answers are owed, a timer keeps the event loop alive
 // (the native callback is weak, so an idle store never holds the process open).
-import type { NativeStoreHandle } from './native-binding'
+import type { FastCalls, FastHandle, NativeStoreHandle } from './native-binding'
 import { fromNativeError } from './native-errors'
 
 export type WriteKind = 'insert' | 'update' | 'updateVersioned' | 'delete'
+
+const KIND_CODE: Record<WriteKind, number> = { insert: 0, update: 1, updateVersioned: 2, delete: 3 }
 
 /** What a write resolves to: the new version, or for a delete the last state (null if absent). */
 export type WriteAnswer = number | { value: unknown; version: number } | null
@@ -20,26 +22,22 @@ interface Pending {
 const KEEP_ALIVE_MS = 2 ** 30
 
 export class AsyncWrites {
-  readonly #native: NativeStoreHandle
+  readonly #calls: FastCalls
+  readonly #handle: FastHandle
   readonly #pending = new Map<number, Pending>()
   #nextTicket = 0
   #keepAlive: NodeJS.Timeout | undefined
 
-  constructor(native: NativeStoreHandle) {
-    this.#native = native
+  constructor(native: NativeStoreHandle, calls: FastCalls, handle: FastHandle) {
+    this.#calls = calls
+    this.#handle = handle
     native.listenWrites((outcomes) => this.#settle(outcomes))
   }
 
-  submit(
-    kind: WriteKind,
-    actorType: string,
-    id: string,
-    json?: string,
-    expectedVersion?: number,
-  ): Promise<WriteAnswer> {
+  submit(kind: WriteKind, actorType: string, id: string, json?: string, expectedVersion = 0): Promise<WriteAnswer> {
     const ticket = this.#nextTicket++
     try {
-      this.#native.writeAsync(kind, actorType, id, json, expectedVersion, ticket)
+      this.#calls.fastWriteAsync(this.#handle, KIND_CODE[kind], actorType, id, json, expectedVersion, ticket)
     } catch (error) {
       return Promise.reject(fromNativeError(error))
     }

@@ -25,14 +25,6 @@ export interface NativeStoreHandle {
   cdcStats(): CdcStats
   /** Where async write outcomes go: one JSON array per group of writes (see AsyncWrites). */
   listenWrites(callback: (outcomesJson: string) => void): void
-  writeAsync(
-    kind: 'insert' | 'update' | 'updateVersioned' | 'delete',
-    actorType: string,
-    id: string,
-    json: string | undefined | null,
-    expectedVersion: number | undefined | null,
-    ticket: number,
-  ): void
   createSnapshot(): NativeSnapshotHandle
   beginRestore(sequence: number): NativeRestoreHandle
   checkpoint(path: string): void
@@ -80,6 +72,16 @@ export interface FastCalls {
   fastUpdateVersioned(handle: FastHandle, actorType: string, id: string, json: string, expected: number): number
   /** The last value's JSON, version in slot 0; null when absent. */
   fastDelete(handle: FastHandle, actorType: string, id: string): string | null
+  /** Queues an async write (kind: 0 insert, 1 update, 2 updateVersioned, 3 delete), answered by ticket. */
+  fastWriteAsync(
+    handle: FastHandle,
+    kind: number,
+    actorType: string,
+    id: string,
+    json: string | undefined | null,
+    expectedVersion: number,
+    ticket: number,
+  ): void
 }
 
 interface NativeModule extends FastCalls {

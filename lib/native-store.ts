@@ -234,7 +234,7 @@ export class ActorStore implements ActorStoreApi {
     json?: string,
     expectedVersion?: number,
   ): Promise<WriteAnswer> {
-    this.#writes ??= new AsyncWrites(this.#native)
+    this.#writes ??= new AsyncWrites(this.#native, this.#calls, this.#fast)
     const answer = await this.#writes.submit(kind, actorType, id, json, expectedVersion)
     if (answer !== null) changeCommitted()
     return answer

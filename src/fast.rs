@@ -1,4 +1,4 @@
-//! The per-operation calls (get, insert, update, updateVersioned, delete) as plain functions on an
+//! The per-operation calls (get, insert, update, updateVersioned, delete, async writes) as plain functions on an
 //! `External` handle. napi-rs spends about 200 ns unwrapping `this` on every class method call —
 //! as much as the store's own work for a small value — and a plain function with an external
 //! argument does not. Numbers that come back beside a string (a version) are written to slots
@@ -7,16 +7,21 @@
 
 use std::cell::UnsafeCell;
 use std::sync::Arc;
+use std::sync::OnceLock;
 
+use actor_store_core::ReplySink;
 use actor_store_core::StoreError;
 use actor_store_core::StoreHandle;
+use actor_store_core::WriteOp;
 use napi::bindgen_prelude::External;
 use napi::bindgen_prelude::Float64Array;
 use napi_derive::napi;
 
+use crate::error::invalid_argument;
 use crate::error::to_native;
 use crate::error::to_u64;
 use crate::error::Result;
+use crate::write_replies::JsReplies;
 
 /// What `fast_update_versioned` returns when the expected version is not the actor's.
 const VERSION_MISMATCH: f64 = -1.0;
@@ -39,11 +44,13 @@ impl Slots {
 pub struct FastHandle {
     handle: Arc<StoreHandle>,
     slots: Arc<Slots>,
+    /// Where async write outcomes go, once JS has called `listenWrites` on the store handle.
+    replies: Arc<OnceLock<Arc<JsReplies>>>,
 }
 
 impl FastHandle {
-    pub fn new(handle: Arc<StoreHandle>) -> Self {
-        Self { handle, slots: Arc::new(Slots(UnsafeCell::new([0.0]))) }
+    pub fn new(handle: Arc<StoreHandle>, replies: Arc<OnceLock<Arc<JsReplies>>>) -> Self {
+        Self { handle, slots: Arc::new(Slots(UnsafeCell::new([0.0]))), replies }
     }
 }
 
@@ -113,4 +120,30 @@ pub fn fast_delete(handle: &External<FastHandle>, actor_type: String, id: String
         handle.slots.set_version(record.version);
         record.value.to_string()
     }))
+}
+
+/// Queues a write for the store's commit thread: it is applied in arrival order, written and made
+/// durable together with the writes queued beside it, and answered with `ticket` through
+/// `listenWrites`. `kind`: 0 insert, 1 update, 2 updateVersioned, 3 delete.
+#[napi(catch_unwind)]
+pub fn fast_write_async(
+    handle: &External<FastHandle>,
+    kind: u32,
+    actor_type: String,
+    id: String,
+    json: Option<String>,
+    expected_version: f64,
+    ticket: f64,
+) -> Result<()> {
+    let value = || json.clone().ok_or_else(|| invalid_argument("a value is required"));
+    let op = match kind {
+        0 => WriteOp::Insert(value()?),
+        1 => WriteOp::Update(value()?),
+        2 => WriteOp::UpdateVersioned(value()?, to_u64("expectedVersion", expected_version)?),
+        3 => WriteOp::Delete,
+        other => return Err(invalid_argument(format!("unknown write kind {other}"))),
+    };
+    let replies = handle.replies.get().ok_or_else(|| invalid_argument("call listenWrites before writing async"))?;
+    let replies: Arc<dyn ReplySink> = replies.clone();
+    handle.handle.submit(actor_type, id, op, to_u64("ticket", ticket)?, replies).map_err(to_native)
 }

@@ -5,12 +5,10 @@ use std::sync::OnceLock;
 use actor_store_core::json;
 use actor_store_core::registry;
 use actor_store_core::CdcStats;
-use actor_store_core::ReplySink;
 use actor_store_core::StartPosition;
 use actor_store_core::StoreConfig;
 use actor_store_core::StoreHandle;
 use actor_store_core::SubscriptionOptions;
-use actor_store_core::WriteOp;
 use actor_store_rocksdb::registry::open_shared;
 use actor_store_rocksdb::PersistentOptions;
 use actor_store_rocksdb::Retention;
@@ -63,12 +61,12 @@ impl From<CdcStats> for NativeCdcStats {
 #[napi]
 pub struct NativeStore {
     handle: Arc<StoreHandle>,
-    replies: OnceLock<Arc<JsReplies>>,
+    replies: Arc<OnceLock<Arc<JsReplies>>>,
 }
 
 impl NativeStore {
     fn with_handle(handle: StoreHandle) -> Self {
-        Self { handle: Arc::new(handle), replies: OnceLock::new() }
+        Self { handle: Arc::new(handle), replies: Arc::default() }
     }
 }
 
@@ -185,7 +183,7 @@ impl NativeStore {
     }
 
     /// Where this handle's async write outcomes go: `callback` gets one JSON string per group of
-    /// writes (see `write_replies::outcomes_json`). Called once, before the first `write_async`.
+    /// writes (see `write_replies::outcomes_json`). Called once, before the first `fast_write_async`.
     #[napi(catch_unwind)]
     pub fn listen_writes(&self, callback: Function<String, ()>) -> Result<()> {
         let callback = callback
@@ -197,33 +195,6 @@ impl NativeStore {
         self.replies
             .set(Arc::new(JsReplies::new(callback)))
             .map_err(|_| invalid_argument("listenWrites was already called on this handle"))
-    }
-
-    /// Queues a write for the store's commit thread: it is applied in arrival order, made durable
-    /// together with the writes queued beside it, and answered with `ticket` through `listen_writes`.
-    #[napi(catch_unwind)]
-    pub fn write_async(
-        &self,
-        kind: String,
-        actor_type: String,
-        id: String,
-        json: Option<String>,
-        expected_version: Option<f64>,
-        ticket: f64,
-    ) -> Result<()> {
-        let value = || json.clone().ok_or_else(|| invalid_argument("a value is required"));
-        let op = match kind.as_str() {
-            "insert" => WriteOp::Insert(value()?),
-            "update" => WriteOp::Update(value()?),
-            "updateVersioned" => {
-                WriteOp::UpdateVersioned(value()?, to_u64("expectedVersion", expected_version.unwrap_or(-1.0))?)
-            }
-            "delete" => WriteOp::Delete,
-            other => return Err(invalid_argument(format!("unknown write {other:?}"))),
-        };
-        let replies = self.replies.get().ok_or_else(|| invalid_argument("call listenWrites before writeAsync"))?;
-        let replies: Arc<dyn ReplySink> = replies.clone();
-        self.handle.submit(actor_type, id, op, to_u64("ticket", ticket)?, replies).map_err(to_native)
     }
 
     /// Every actor at one point of the sequence, read by JS in slices.
@@ -250,7 +221,7 @@ impl NativeStore {
     /// This handle for the per-operation functions of `fast.rs`.
     #[napi(catch_unwind, ts_return_type = "ExternalObject<FastHandle>")]
     pub fn fast_handle(&self) -> External<FastHandle> {
-        External::new(FastHandle::new(self.handle.clone()))
+        External::new(FastHandle::new(self.handle.clone(), self.replies.clone()))
     }
 
     /// Closes this handle and ends its subscriptions. Idempotent.
