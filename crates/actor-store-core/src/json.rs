@@ -72,11 +72,17 @@ pub fn event(event: &ChangeEvent) -> String {
     let values =
         event.previous.as_ref().map_or(0, |r| r.value.len()) + event.next.as_ref().map_or(0, |r| r.value.len());
     let mut out = String::with_capacity(values + event.actor_type.len() + event.actor_id.len() + 160);
+    push_event(&mut out, event);
+    out
+}
+
+/// Appends a change event in the API's shape.
+pub fn push_event(out: &mut String, event: &ChangeEvent) {
     let _ =
         write!(out, "{{\"sequence\":{},\"operation\":\"{}\",\"actorType\":", event.sequence, event.operation.as_str());
-    push_string(&mut out, &event.actor_type);
+    push_string(out, &event.actor_type);
     out.push_str(",\"actorId\":");
-    push_string(&mut out, &event.actor_id);
+    push_string(out, &event.actor_id);
     if let Some(previous) = &event.previous {
         out.push_str(",\"previousValue\":");
         out.push_str(&previous.value);
@@ -88,7 +94,6 @@ pub fn event(event: &ChangeEvent) -> String {
         let _ = write!(out, ",\"newVersion\":{}", next.version);
     }
     let _ = write!(out, ",\"timestamp\":{}}}", event.timestamp);
-    out
 }
 
 #[cfg(test)]

@@ -24,13 +24,13 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn new(json: String, event: ChangeEvent) -> Self {
+    pub fn new(json: Box<str>, event: ChangeEvent) -> Self {
         Self {
             sequence: event.sequence,
             timestamp: event.timestamp,
             actor_type: event.actor_type,
             actor_id: event.actor_id,
-            json: json.into_boxed_str(),
+            json,
         }
     }
 }

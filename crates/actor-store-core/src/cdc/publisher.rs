@@ -50,6 +50,9 @@ struct Publishing {
     /// Swapped with the queue, so draining it allocates nothing.
     drained: Vec<ChangeEvent>,
     ready: Vec<ChangeEvent>,
+    /// Where each event's JSON is built before it is copied into an allocation of its exact size
+    /// (a shrinking reallocation would leave a hole beside long-lived actor data).
+    scratch: String,
 }
 
 /// Moves committed events into the history in sequence order, on the writers' own threads (no
@@ -77,6 +80,7 @@ impl Publisher {
                 last_timestamp: 0,
                 drained: Vec::new(),
                 ready: Vec::new(),
+                scratch: String::new(),
             }),
             history,
         }
@@ -123,16 +127,17 @@ impl Publisher {
         while releasable > 0 {
             let take = releasable.min(MAX_BATCH);
             releasable -= take;
-            let last_timestamp = &mut publishing.last_timestamp;
-            let entries: Vec<Entry> = publishing
-                .ready
+            let Publishing { last_timestamp, ready, scratch, .. } = publishing;
+            let entries: Vec<Entry> = ready
                 .drain(..take)
                 .map(|mut event| {
                     // Commit clocks of concurrent writers can disagree by a tick; keep time
                     // monotonic along the sequence so a timestamp start is a binary search.
                     event.timestamp = event.timestamp.max(*last_timestamp);
                     *last_timestamp = event.timestamp;
-                    Entry::new(json::event(&event), event)
+                    scratch.clear();
+                    json::push_event(scratch, &event);
+                    Entry::new(Box::from(scratch.as_str()), event)
                 })
                 .collect();
             self.history.publish(entries);
