@@ -145,7 +145,7 @@ export function persistenceSection(results) {
     row.ok ? 'yes' : '**no**',
   ])
   return [
-    `Stores on ${p.disk.fileSystem} (${p.disk.dir}). Writes update one of ${n(p.actors)} actors with small values, for ${p.durationMs} ms per run, ${p.rounds} round(s), median shown; 'in flight' is how many writes the caller keeps outstanding. lmdb-js runs with \`useVersions\`; with fsync per commit it is as durable as \`'sync'\`, with noSync as \`'process'\`. The ratio compares each ActorStore row with lmdb-js at the same durability and calling style.\n`,
+    `Stores on ${p.disk.fileSystem} (${p.disk.dir}). Writes update one of ${n(p.actors)} actors with small values, for ${p.durationMs} ms per run, ${p.rounds} round(s), median shown; 'in flight' is how many writes the caller keeps outstanding. lmdb-js runs with \`useVersions\` and \`overlappingSync: false\`: fsynced before a commit returns or resolves it is as durable as \`'sync'\`, with noSync as \`'process'\`. The ratio compares each ActorStore row with lmdb-js at the same durability and calling style.\n`,
     table(['writer', 'writes/s', 'vs lmdb-js'], writes),
     `\nReopen: \`ActorStore.open\` of a cleanly closed store in a fresh process (every actor is loaded into memory), ${p.reopenRounds} round(s), median shown.\n`,
     table(['actors', 'open time', 'RSS growth', 'every actor back'], reopen),
