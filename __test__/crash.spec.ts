@@ -4,12 +4,14 @@
 // kills the child while it is still creating a new store: the directory must open afterwards.
 //   ACTOR_STORE_CRASH_ROUNDS=200 npx ava __test__/crash.spec.ts   (default 8; 'sync' runs a quarter)
 //   ACTOR_STORE_CRASH_SEED=1234 repeats a run (the seed is logged).
+import { spawn } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { ActorStore } from 'actor-store'
 import test, { type ExecutionContext } from 'ava'
 import { hasBackend } from './helpers/backends'
 import { crashRound, type KillAt, type Round, seeded, verifyRounds } from './helpers/crash'
-import { tempDir } from './helpers/persistent'
+import { mirrorProblems, readLog, tempDir } from './helpers/persistent'
+import { fixture } from './helpers/workers'
 
 const persistentTest = hasBackend('ActorStore.open') ? test.serial : test.skip
 const ROUNDS = Math.max(1, Number(process.env.ACTOR_STORE_CRASH_ROUNDS ?? 8) || 8)
@@ -147,4 +149,58 @@ persistentTest('kill -9 while a new store is being created leaves a directory th
     }
   }
   t.deepEqual(failures, [], `${failures.length} of ${attempts} directories did not open cleanly`)
+})
+
+/** Runs restore-writer.mjs once; kills it `killAfterMs` after it starts restoring (or lets it finish). */
+function restoreRound(
+  path: string,
+  actors: number,
+  killAfterMs: number,
+): Promise<{ restoring: boolean; done: boolean }> {
+  const child = spawn(process.execPath, [fixture('restore-writer.mjs'), path, String(actors)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const seen = { restoring: false, done: false }
+  child.stdout.setEncoding('utf8')
+  child.stdout.on('data', (chunk: string) => {
+    if (chunk.includes('R') && !seen.restoring) {
+      seen.restoring = true
+      setTimeout(() => child.kill('SIGKILL'), killAfterMs)
+    }
+    if (chunk.includes('D')) seen.done = true
+  })
+  return new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', () => resolve(seen))
+  })
+}
+
+persistentTest('kill -9 during restoreSnapshot leaves all of the restore or none of it', async (t) => {
+  const actors = 20_000
+  const random = seeded(SEED + 3)
+  const path = tempDir(t, 'restore-crash')
+  const outcomes: string[] = []
+  let before = 0 // every actor's version before the round's restore
+  for (let round = 0; round < Math.max(4, Math.floor(ROUNDS / 2)); round++) {
+    const seen = await restoreRound(path, actors, random(300))
+    t.true(seen.restoring, `round ${round}: the child reached the restore`)
+    const store = ActorStore.open(path)
+    try {
+      const all = store.getAll<{ s: string; i: number }>('t')
+      t.is(all.length, actors, `round ${round}: every actor is there`)
+      const states = new Set(all.map((actor) => actor.value.s))
+      t.is(states.size, 1, `round ${round}: the state is one side of the restore, not a mix (${[...states]})`)
+      const versions = new Set(all.map((actor) => actor.version))
+      t.is(versions.size, 1, `round ${round}: every version moved on together`)
+      const after = all[0].version
+      t.true(after === before || after === before + 1, `round ${round}: version ${after} after ${before}`)
+      if (seen.done) t.is(after, before + 1, `round ${round}: a finished restore is kept`)
+      t.deepEqual(mirrorProblems(store, await readLog(store, 'beginning', 60_000), ['t']), [])
+      outcomes.push(seen.done ? 'finished' : `killed, ${after === before + 1 ? 'all' : 'none'} of it kept`)
+      before = after
+    } finally {
+      store.close()
+    }
+  }
+  t.log(outcomes.join('; '))
 })

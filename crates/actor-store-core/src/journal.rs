@@ -25,8 +25,14 @@ pub trait Journal: Send + Sync + 'static {
         Ok(())
     }
 
-    /// One past the newest sequence written (staged changes are not): what may be published.
-    fn written(&self) -> u64;
+    /// Whether writes are synced (power-loss durable) before they count as durable.
+    fn syncs_writes(&self) -> bool {
+        false
+    }
+
+    /// One past the newest sequence that is as durable as the store promises (written, and
+    /// synced when syncing): what subscribers may see.
+    fn durable(&self) -> u64;
 
     /// Returns once every change up to `sequence` survives what the store promises (a process
     /// crash by default, power loss when syncing). Concurrent callers share one sync.

@@ -277,37 +277,44 @@ impl<B: StorageBackend> Store<B> {
         let _exclusive = self.gate.write();
         let sequencer = self.changes.sequencer();
         let plan = crate::restore::plan(&self.backend, &wanted);
+        // Every change is staged, and all of them reach the log in one write: a crash leaves all
+        // of the restore or none of it. (Published events show up once it is written.)
         let mut last = None;
-        for (actor_type, id) in &plan.removals {
-            self.backend.remove(actor_type, id, |actor_type, id, current| {
-                last = Some(sequencer.append(Operation::Delete, actor_type, id, Some(current), None, Write::Now)?);
-                Ok(())
-            })?;
+        let mut append = |operation: Operation,
+                          actor_type: &Arc<str>,
+                          id: &Arc<str>,
+                          previous: Option<&Record>,
+                          next: Option<&Record>|
+         -> Result<()> {
+            last = Some(sequencer.append(operation, actor_type, id, previous, next, Write::Staged)?);
+            // In memory this publishes at once; a journal's staged changes wait for the flush.
             sequencer.publish();
-        }
-        for actor in &plan.inserts {
-            let record = Record { value: actor.value.clone(), version: actor.version };
-            self.backend.insert(&actor.actor_type, &actor.id, record.clone(), |actor_type, id| {
-                last = Some(sequencer.append(Operation::Insert, actor_type, id, None, Some(&record), Write::Now)?);
-                Ok(())
-            })?;
-            sequencer.publish();
-        }
-        for actor in &plan.updates {
-            self.backend.update(&actor.actor_type, &actor.id, |actor_type, id, current| {
-                let next = Record { value: actor.value.clone(), version: actor.version };
-                last = Some(sequencer.append(
-                    Operation::Update,
-                    actor_type,
-                    id,
-                    Some(current),
-                    Some(&next),
-                    Write::Now,
-                )?);
-                Ok(next)
-            })?;
-            sequencer.publish();
-        }
+            Ok(())
+        };
+        let applied = (|| -> Result<()> {
+            for (actor_type, id) in &plan.removals {
+                self.backend.remove(actor_type, id, |actor_type, id, current| {
+                    append(Operation::Delete, actor_type, id, Some(current), None)
+                })?;
+            }
+            for actor in &plan.inserts {
+                let record = Record { value: actor.value.clone(), version: actor.version };
+                self.backend.insert(&actor.actor_type, &actor.id, record.clone(), |actor_type, id| {
+                    append(Operation::Insert, actor_type, id, None, Some(&record))
+                })?;
+            }
+            for actor in &plan.updates {
+                self.backend.update(&actor.actor_type, &actor.id, |actor_type, id, current| {
+                    let next = Record { value: actor.value.clone(), version: actor.version };
+                    append(Operation::Update, actor_type, id, Some(current), Some(&next))?;
+                    Ok(next)
+                })?;
+            }
+            Ok(())
+        })();
+        let flushed = sequencer.flush_staged();
+        applied?;
+        flushed?;
         if let Some(sequence) = last {
             sequencer.make_durable(sequence)?;
         }

@@ -214,8 +214,16 @@ impl Journal for RocksJournal {
         self.with_db(|db| self.write_staged(db, &mut staged))
     }
 
-    fn written(&self) -> u64 {
-        self.recorded.load(Ordering::Acquire)
+    fn syncs_writes(&self) -> bool {
+        self.sync_writes
+    }
+
+    fn durable(&self) -> u64 {
+        if self.sync_writes {
+            self.synced.load(Ordering::Acquire)
+        } else {
+            self.recorded.load(Ordering::Acquire)
+        }
     }
 
     fn sync_through(&self, sequence: u64) -> Result<()> {

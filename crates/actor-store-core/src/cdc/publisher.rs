@@ -61,8 +61,8 @@ struct Publishing {
 /// A writer that finds the lock taken leaves its event to the holder, who looks at the queue
 /// again after letting go, so no event is left behind.
 ///
-/// With a journal, only changes it has written are published: a subscriber never sees a change
-/// that a crash could still take back (and whose sequence would then be reused).
+/// With a journal, only changes as durable as the store promises are published: a subscriber
+/// never sees a change that a crash could still take back (and whose sequence would be reused).
 pub struct Publisher {
     queue: Mutex<Vec<ChangeEvent>>,
     publishing: Mutex<Publishing>,
@@ -102,9 +102,9 @@ impl Publisher {
         }
     }
 
-    /// Publishes what the journal has just written, waiting for the lock if another thread holds
-    /// it: that thread may have looked at the journal before this write and held events back.
-    pub fn publish_written(&self) {
+    /// Publishes what the journal has just made durable, waiting for the lock if another thread
+    /// holds it: that thread may have looked at the journal before and held events back.
+    pub fn publish_durable(&self) {
         self.publish_ready(self.publishing.lock());
         self.publish();
     }
@@ -115,12 +115,12 @@ impl Publisher {
         for event in publishing.drained.drain(..) {
             publishing.reorder.push(event, &mut publishing.ready);
         }
-        // `ready` runs on from the next sequence to publish; the journal may not have written
-        // all of it yet (staged changes), and those wait for `publish_written`.
+        // `ready` runs on from the next sequence to publish; the journal may not have made all of
+        // it durable yet (staged, or waiting for a sync), and that waits for `publish_durable`.
         let mut releasable = match &self.journal {
             Some(journal) => {
-                let written = journal.written();
-                publishing.ready.partition_point(|event| event.sequence < written)
+                let durable = journal.durable();
+                publishing.ready.partition_point(|event| event.sequence < durable)
             }
             None => publishing.ready.len(),
         };

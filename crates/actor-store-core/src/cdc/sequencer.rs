@@ -92,23 +92,26 @@ impl Sequencer {
 
     /// Writes the changes staged so far to the journal and publishes them.
     pub fn flush_staged(&self) -> Result<()> {
-        if let Some(journal) = &self.journal {
-            let flushed = {
+        let flushed = match &self.journal {
+            Some(journal) => {
                 let _order = self.commit.lock();
                 journal.flush_staged()
-            };
-            self.publisher.publish_written();
-            flushed?;
-        }
-        Ok(())
+            }
+            None => Ok(()),
+        };
+        self.publisher.publish_durable();
+        flushed
     }
 
     /// Waits until the change with `sequence` is as durable as the store promises.
     pub fn make_durable(&self, sequence: u64) -> Result<()> {
-        match &self.journal {
-            Some(journal) => journal.sync_through(sequence),
-            None => Ok(()),
+        let Some(journal) = &self.journal else { return Ok(()) };
+        let synced = journal.sync_through(sequence);
+        // With syncing, changes wait for their sync before subscribers see them.
+        if journal.syncs_writes() {
+            self.publisher.publish_durable();
         }
+        synced
     }
 }
 
