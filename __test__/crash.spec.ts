@@ -85,39 +85,33 @@ async function crashTest(t: ExecutionContext, plan: Plan): Promise<void> {
 // More rounds write less each, so the log every round replays stays a few hundred thousand events.
 const MAX_ACKS = Math.max(200, Math.min(3000, Math.floor(240_000 / ROUNDS)))
 
-persistentTest("default durability ('process'): kill -9 at random moments loses no acknowledged write", (t) =>
-  crashTest(t, { durability: 'default', writes: 'sync', rounds: ROUNDS, maxAcks: MAX_ACKS, maxMs: 400 }),
-)
+// One test per durability mode and calling style; 'sync' rounds are slower, so there are fewer.
+const PLANS: [title: string, plan: Plan][] = [
+  [
+    "default durability ('process'): kill -9 at random moments loses no acknowledged write",
+    { durability: 'default', writes: 'sync', rounds: ROUNDS, maxAcks: MAX_ACKS, maxMs: 400 },
+  ],
+  [
+    "durability 'sync': kill -9 at random moments loses no acknowledged write",
+    { durability: 'sync', writes: 'sync', rounds: Math.max(1, Math.floor(ROUNDS / 4)), maxAcks: 300, maxMs: 400 },
+  ],
+  [
+    'async writes, group-committed: kill -9 at random moments loses no acknowledged write',
+    {
+      durability: 'default',
+      writes: 'async',
+      rounds: Math.max(1, Math.floor(ROUNDS / 2)),
+      maxAcks: MAX_ACKS,
+      maxMs: 400,
+    },
+  ],
+  [
+    "async writes with durability 'sync': kill -9 loses no acknowledged write",
+    { durability: 'sync', writes: 'async', rounds: Math.max(1, Math.floor(ROUNDS / 4)), maxAcks: 600, maxMs: 400 },
+  ],
+]
 
-persistentTest("durability 'sync': kill -9 at random moments loses no acknowledged write", (t) =>
-  crashTest(t, {
-    durability: 'sync',
-    writes: 'sync',
-    rounds: Math.max(1, Math.floor(ROUNDS / 4)),
-    maxAcks: 300,
-    maxMs: 400,
-  }),
-)
-
-persistentTest('async writes, group-committed: kill -9 at random moments loses no acknowledged write', (t) =>
-  crashTest(t, {
-    durability: 'default',
-    writes: 'async',
-    rounds: Math.max(1, Math.floor(ROUNDS / 2)),
-    maxAcks: MAX_ACKS,
-    maxMs: 400,
-  }),
-)
-
-persistentTest("async writes with durability 'sync': kill -9 loses no acknowledged write", (t) =>
-  crashTest(t, {
-    durability: 'sync',
-    writes: 'async',
-    rounds: Math.max(1, Math.floor(ROUNDS / 4)),
-    maxAcks: 600,
-    maxMs: 400,
-  }),
-)
+for (const [title, plan] of PLANS) persistentTest(title, (t) => crashTest(t, plan))
 
 persistentTest('kill -9 while a new store is being created leaves a directory that opens', async (t) => {
   const attempts = Math.max(4, Math.floor(ROUNDS * 1.5))

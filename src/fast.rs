@@ -9,6 +9,7 @@ use std::cell::UnsafeCell;
 use std::sync::Arc;
 use std::sync::OnceLock;
 
+use actor_store_core::Record;
 use actor_store_core::ReplySink;
 use actor_store_core::StoreError;
 use actor_store_core::StoreHandle;
@@ -52,6 +53,14 @@ impl FastHandle {
     pub fn new(handle: Arc<StoreHandle>, replies: Arc<OnceLock<Arc<JsReplies>>>) -> Self {
         Self { handle, slots: Arc::new(Slots(UnsafeCell::new([0.0]))), replies }
     }
+
+    /// A record's value as JSON text, its version put in slot 0.
+    fn value_text(&self, record: Option<Record>) -> Option<String> {
+        record.map(|record| {
+            self.slots.set_version(record.version);
+            record.value.to_string()
+        })
+    }
 }
 
 /// The handle's result slots as a Float64Array (slot 0: the version of the last get or delete,
@@ -69,10 +78,7 @@ pub fn fast_slots(handle: &External<FastHandle>) -> Float64Array {
 pub fn fast_get(handle: &External<FastHandle>, actor_type: String, id: String) -> Result<Option<String>> {
     let store = handle.handle.store().map_err(to_native)?;
     let record = store.get(&actor_type, &id).map_err(to_native)?;
-    Ok(record.map(|record| {
-        handle.slots.set_version(record.version);
-        record.value.to_string()
-    }))
+    Ok(handle.value_text(record))
 }
 
 /// Returns the new actor's version (0).
@@ -116,10 +122,7 @@ pub fn fast_update_versioned(
 pub fn fast_delete(handle: &External<FastHandle>, actor_type: String, id: String) -> Result<Option<String>> {
     let store = handle.handle.store().map_err(to_native)?;
     let removed = store.delete(&actor_type, &id).map_err(to_native)?;
-    Ok(removed.map(|record| {
-        handle.slots.set_version(record.version);
-        record.value.to_string()
-    }))
+    Ok(handle.value_text(removed))
 }
 
 /// Queues a write for the store's commit thread: it is applied in arrival order, written and made
