@@ -3,6 +3,8 @@
 //! it durable with a single sync (with `durability: 'sync'`, one fsync for every write that queued
 //! up during the previous one), and hands the outcomes back to each caller's sink in one batch.
 
+use std::panic::catch_unwind;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::thread;
 
@@ -10,6 +12,7 @@ use crossbeam_channel::Receiver;
 use crossbeam_channel::Sender;
 
 use crate::error::Result;
+use crate::error::StoreError;
 use crate::handle::StoreHandle;
 use crate::model::Record;
 use crate::storage::MemoryBackend;
@@ -80,7 +83,12 @@ fn run<B: StorageBackend>(queue: &Receiver<WriteRequest<B>>) {
     while let Ok(first) = queue.recv() {
         group.push(first);
         group.extend(queue.try_iter().take(MAX_GROUP - 1));
-        commit_group(&mut group);
+        // A bug must not leave callers waiting forever, nor end the thread for later writes.
+        if catch_unwind(AssertUnwindSafe(|| commit_group(&mut group))).is_err() {
+            let failed = StoreError::Internal("a group of async writes panicked".into());
+            let outcomes = group.iter().map(|_| Err(failed.clone())).collect();
+            answer(&mut group, outcomes);
+        }
     }
 }
 
@@ -110,6 +118,11 @@ fn commit_group<B: StorageBackend>(group: &mut Vec<WriteRequest<B>>) {
             *outcome = Err(error.clone());
         }
     }
+    answer(group, outcomes);
+}
+
+/// Hands each sink its requests' outcomes (in request order) in one batch, and empties `group`.
+fn answer<B: StorageBackend>(group: &mut Vec<WriteRequest<B>>, outcomes: Vec<Result<WriteOutcome>>) {
     let mut by_sink: Vec<(Arc<dyn ReplySink>, Outcomes)> = Vec::new();
     for (request, outcome) in group.drain(..).zip(outcomes) {
         match by_sink.iter_mut().find(|(sink, _)| Arc::ptr_eq(sink, &request.reply)) {
