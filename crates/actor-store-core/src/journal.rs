@@ -43,6 +43,11 @@ pub trait Journal: Send + Sync + 'static {
         0
     }
 
+    /// How many atomic writes reached the log so far (a staged group is one).
+    fn writes(&self) -> u64 {
+        0
+    }
+
     /// Logged events from `from` on, at most `max`, in sequence order.
     fn read(&self, from: u64, max: usize) -> Result<Vec<ChangeEvent>>;
 

@@ -149,25 +149,26 @@ impl<B: StorageBackend> Store<B> {
         Ok(removed)
     }
 
-    /// Applies `op` and returns its outcome with the sequence it took, without waiting for the
-    /// change to become durable: the caller does that once for a group of writes.
+    /// Applies `op` and returns its outcome with the sequence it took, staging its journal write:
+    /// the caller writes a group of changes with `flush_staged` and makes them durable once.
+    /// Until then the change is visible to reads but not published to subscribers.
     pub(crate) fn apply(&self, actor_type: &str, id: &str, op: &WriteOp) -> Result<(WriteOutcome, Option<u64>)> {
+        let staged = Write::Staged;
         Ok(match op {
             WriteOp::Insert(value) => {
-                let (version, sequence) = self.insert_committed(actor_type, id, value, Write::Now)?;
+                let (version, sequence) = self.insert_committed(actor_type, id, value, staged)?;
                 (WriteOutcome::Version(version), Some(sequence))
             }
             WriteOp::Update(value) => {
-                let (version, sequence) = self.replace_committed(actor_type, id, value, None, Write::Now)?;
+                let (version, sequence) = self.replace_committed(actor_type, id, value, None, staged)?;
                 (WriteOutcome::Version(version), Some(sequence))
             }
             WriteOp::UpdateVersioned(value, expected) => {
-                let (version, sequence) =
-                    self.replace_committed(actor_type, id, value, Some(*expected), Write::Staged)?;
+                let (version, sequence) = self.replace_committed(actor_type, id, value, Some(*expected), staged)?;
                 (WriteOutcome::Version(version), Some(sequence))
             }
             WriteOp::Delete => {
-                let (removed, sequence) = self.delete_committed(actor_type, id, Write::Now)?;
+                let (removed, sequence) = self.delete_committed(actor_type, id, staged)?;
                 (WriteOutcome::Deleted(removed), sequence)
             }
         })
@@ -350,6 +351,11 @@ impl<B: StorageBackend> Store<B> {
     /// How many syncs a persistent store has made to make writes durable (0 in memory).
     pub fn durable_syncs(&self) -> u64 {
         self.changes.sequencer().journal().map_or(0, |journal| journal.syncs())
+    }
+
+    /// How many atomic writes a persistent store's log has taken (0 in memory).
+    pub fn journal_writes(&self) -> u64 {
+        self.changes.sequencer().journal().map_or(0, |journal| journal.writes())
     }
 
     /// Number of actors of every type.

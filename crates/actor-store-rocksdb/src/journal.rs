@@ -57,6 +57,7 @@ pub struct RocksJournal {
     synced: AtomicU64,
     sync_lock: Mutex<()>,
     syncs: AtomicU64,
+    writes: AtomicU64,
     staged: Mutex<Staged>,
     first_retained: AtomicU64,
     trimmed_timestamp: AtomicU64,
@@ -79,6 +80,7 @@ impl RocksJournal {
             synced: AtomicU64::new(next),
             sync_lock: Mutex::new(()),
             syncs: AtomicU64::new(0),
+            writes: AtomicU64::new(0),
             staged: Mutex::new(Staged::default()),
             first_retained: AtomicU64::new(first),
             trimmed_timestamp: AtomicU64::new(trimmed.unwrap_or(NO_TIMESTAMP)),
@@ -141,6 +143,7 @@ impl RocksJournal {
             return Err(from_rocksdb(error));
         }
         self.recorded.store(next, Ordering::Release);
+        self.writes.fetch_add(1, Ordering::Relaxed);
         // Retention is housekeeping: a failure here must not fail the committed write.
         let _ = self.trim(db, next);
         Ok(())
@@ -244,6 +247,10 @@ impl Journal for RocksJournal {
 
     fn syncs(&self) -> u64 {
         self.syncs.load(Ordering::Relaxed)
+    }
+
+    fn writes(&self) -> u64 {
+        self.writes.load(Ordering::Relaxed)
     }
 
     fn read(&self, from: u64, max: usize) -> Result<Vec<ChangeEvent>> {

@@ -1,5 +1,5 @@
-//! Async writes on a syncing store: writes that queue up while a sync runs share the next one,
-//! and each is acknowledged only after its sync.
+//! Async writes on a syncing store: writes that queue up while a sync runs share the next log
+//! write and the next sync, and each is acknowledged only after its sync.
 
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -35,7 +35,7 @@ impl ReplySink for HeldSink {
 }
 
 #[test]
-fn writes_queued_during_a_sync_share_the_next_one() {
+fn writes_queued_during_a_sync_share_the_next_log_write_and_sync() {
     let dir = TempDir::new().unwrap();
     let options = PersistentOptions { sync_writes: true, ..Default::default() };
     let handle = Arc::new(open_shared(dir.path(), options).unwrap());
@@ -53,6 +53,7 @@ fn writes_queued_during_a_sync_share_the_next_one() {
     held.recv_timeout(Duration::from_secs(10)).expect("the first group is answered");
     let store = handle.store().unwrap();
     assert_eq!(store.durable_syncs(), 1, "the first write was synced before it was answered");
+    assert_eq!(store.journal_writes(), 1);
     for ticket in 1..1000 {
         insert(ticket);
     }
@@ -64,5 +65,6 @@ fn writes_queued_during_a_sync_share_the_next_one() {
     }
     assert!(answered.iter().all(|(_, outcome)| *outcome == Ok(WriteOutcome::Version(0))));
     assert_eq!(store.durable_syncs(), 2, "the 999 writes queued behind the first group shared one sync");
+    assert_eq!(store.journal_writes(), 2, "and reached the log in one atomic write");
     assert_eq!(store.len(), 1000);
 }
