@@ -16,12 +16,16 @@ use actor_store_core::StoreHandle;
 use actor_store_core::WriteOp;
 use napi::bindgen_prelude::External;
 use napi::bindgen_prelude::Float64Array;
+use napi::JsString;
 use napi_derive::napi;
 
 use crate::error::invalid_argument;
 use crate::error::to_native;
 use crate::error::to_u64;
 use crate::error::Result;
+use crate::js_text::with_value;
+use crate::js_text::JsonText;
+use crate::js_text::KeyBuf;
 use crate::write_replies::JsReplies;
 
 /// What `fast_update_versioned` returns when the expected version is not the actor's.
@@ -55,10 +59,10 @@ impl FastHandle {
     }
 
     /// A record's value as JSON text, its version put in slot 0.
-    fn value_text(&self, record: Option<Record>) -> Option<String> {
+    fn value_text(&self, record: Option<Record>) -> Option<JsonText> {
         record.map(|record| {
             self.slots.set_version(record.version);
-            record.value.to_string()
+            JsonText(record.value)
         })
     }
 }
@@ -74,25 +78,31 @@ pub fn fast_slots(handle: &External<FastHandle>) -> Float64Array {
 }
 
 /// The actor's value as JSON text (its version in slot 0), or null.
-#[napi(catch_unwind)]
-pub fn fast_get(handle: &External<FastHandle>, actor_type: String, id: String) -> Result<Option<String>> {
+#[napi(catch_unwind, ts_return_type = "string | null")]
+pub fn fast_get(handle: &External<FastHandle>, actor_type: JsString, id: JsString) -> Result<Option<JsonText>> {
+    let (mut type_buf, mut id_buf) = (KeyBuf::new(), KeyBuf::new());
+    let (actor_type, id) = (type_buf.read("actorType", &actor_type)?, id_buf.read("id", &id)?);
     let store = handle.handle.store().map_err(to_native)?;
-    let record = store.get(&actor_type, &id).map_err(to_native)?;
+    let record = store.get(actor_type, id).map_err(to_native)?;
     Ok(handle.value_text(record))
 }
 
 /// Returns the new actor's version (0).
 #[napi(catch_unwind)]
-pub fn fast_insert(handle: &External<FastHandle>, actor_type: String, id: String, json: String) -> Result<u32> {
+pub fn fast_insert(handle: &External<FastHandle>, actor_type: JsString, id: JsString, json: JsString) -> Result<u32> {
+    let (mut type_buf, mut id_buf) = (KeyBuf::new(), KeyBuf::new());
+    let (actor_type, id) = (type_buf.read("actorType", &actor_type)?, id_buf.read("id", &id)?);
     let store = handle.handle.store().map_err(to_native)?;
-    store.insert(&actor_type, &id, &json).map(|version| version as u32).map_err(to_native)
+    with_value(&json, |json| store.insert(actor_type, id, json).map(|version| version as u32).map_err(to_native))
 }
 
 /// Returns the new version.
 #[napi(catch_unwind)]
-pub fn fast_update(handle: &External<FastHandle>, actor_type: String, id: String, json: String) -> Result<f64> {
+pub fn fast_update(handle: &External<FastHandle>, actor_type: JsString, id: JsString, json: JsString) -> Result<f64> {
+    let (mut type_buf, mut id_buf) = (KeyBuf::new(), KeyBuf::new());
+    let (actor_type, id) = (type_buf.read("actorType", &actor_type)?, id_buf.read("id", &id)?);
     let store = handle.handle.store().map_err(to_native)?;
-    store.update(&actor_type, &id, &json).map(|version| version as f64).map_err(to_native)
+    with_value(&json, |json| store.update(actor_type, id, json).map(|version| version as f64).map_err(to_native))
 }
 
 /// Compare-and-swap: returns the new version, or -1 when `expected_version` is not the actor's
@@ -100,28 +110,32 @@ pub fn fast_update(handle: &External<FastHandle>, actor_type: String, id: String
 #[napi(catch_unwind)]
 pub fn fast_update_versioned(
     handle: &External<FastHandle>,
-    actor_type: String,
-    id: String,
-    json: String,
+    actor_type: JsString,
+    id: JsString,
+    json: JsString,
     expected_version: f64,
 ) -> Result<f64> {
     let expected = to_u64("expectedVersion", expected_version)?;
+    let (mut type_buf, mut id_buf) = (KeyBuf::new(), KeyBuf::new());
+    let (actor_type, id) = (type_buf.read("actorType", &actor_type)?, id_buf.read("id", &id)?);
     let store = handle.handle.store().map_err(to_native)?;
-    match store.update_versioned(&actor_type, &id, &json, expected) {
+    with_value(&json, |json| match store.update_versioned(actor_type, id, json, expected) {
         Ok(version) => Ok(version as f64),
         Err(StoreError::VersionMismatch { actual, .. }) => {
             handle.slots.set_version(actual);
             Ok(VERSION_MISMATCH)
         }
         Err(error) => Err(to_native(error)),
-    }
+    })
 }
 
 /// The deleted actor's last value as JSON text (its version in slot 0), or null if it did not exist.
-#[napi(catch_unwind)]
-pub fn fast_delete(handle: &External<FastHandle>, actor_type: String, id: String) -> Result<Option<String>> {
+#[napi(catch_unwind, ts_return_type = "string | null")]
+pub fn fast_delete(handle: &External<FastHandle>, actor_type: JsString, id: JsString) -> Result<Option<JsonText>> {
+    let (mut type_buf, mut id_buf) = (KeyBuf::new(), KeyBuf::new());
+    let (actor_type, id) = (type_buf.read("actorType", &actor_type)?, id_buf.read("id", &id)?);
     let store = handle.handle.store().map_err(to_native)?;
-    let removed = store.delete(&actor_type, &id).map_err(to_native)?;
+    let removed = store.delete(actor_type, id).map_err(to_native)?;
     Ok(handle.value_text(removed))
 }
 

@@ -4,6 +4,7 @@
 
 mod error;
 pub mod fast;
+mod js_text;
 mod snapshot;
 mod store;
 mod subscription;

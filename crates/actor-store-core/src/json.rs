@@ -67,33 +67,36 @@ pub fn actors(actors: &[ActorData]) -> String {
     out
 }
 
-/// A change event in the API's shape; absent fields are left out, not null.
-pub fn event(event: &ChangeEvent) -> String {
-    let values =
-        event.previous.as_ref().map_or(0, |r| r.value.len()) + event.next.as_ref().map_or(0, |r| r.value.len());
-    let mut out = String::with_capacity(values + event.actor_type.len() + event.actor_id.len() + 160);
-    push_event(&mut out, event);
-    out
-}
-
-/// Appends a change event in the API's shape.
+/// Appends a change event in the API's shape; absent fields are left out, not null.
 pub fn push_event(out: &mut String, event: &ChangeEvent) {
-    let _ =
-        write!(out, "{{\"sequence\":{},\"operation\":\"{}\",\"actorType\":", event.sequence, event.operation.as_str());
+    out.push_str("{\"sequence\":");
+    push_number(out, event.sequence);
+    out.push_str(",\"operation\":\"");
+    out.push_str(event.operation.as_str());
+    out.push_str("\",\"actorType\":");
     push_string(out, &event.actor_type);
     out.push_str(",\"actorId\":");
     push_string(out, &event.actor_id);
     if let Some(previous) = &event.previous {
         out.push_str(",\"previousValue\":");
         out.push_str(&previous.value);
-        let _ = write!(out, ",\"previousVersion\":{}", previous.version);
+        out.push_str(",\"previousVersion\":");
+        push_number(out, previous.version);
     }
     if let Some(next) = &event.next {
         out.push_str(",\"newValue\":");
         out.push_str(&next.value);
-        let _ = write!(out, ",\"newVersion\":{}", next.version);
+        out.push_str(",\"newVersion\":");
+        push_number(out, next.version);
     }
-    let _ = write!(out, ",\"timestamp\":{}}}", event.timestamp);
+    out.push_str(",\"timestamp\":");
+    push_number(out, event.timestamp);
+    out.push('}');
+}
+
+/// Appends an integer (without the formatting machinery: events are built per subscriber read).
+pub fn push_number(out: &mut String, number: u64) {
+    out.push_str(itoa::Buffer::new().format(number));
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod error;
 pub mod handle;
 pub mod journal;
 pub mod json;
+mod json_syntax;
 pub mod limits;
 pub mod model;
 pub mod registry;

@@ -1,8 +1,6 @@
 //! Input rules, checked once in the core whatever the caller (TypeScript checks the same
 //! rules first so both backends fail alike; these checks guard direct Rust callers too).
 
-use serde::de::IgnoredAny;
-
 use crate::error::Result;
 use crate::error::StoreError;
 
@@ -30,9 +28,8 @@ pub fn check_value(json: &str) -> Result<()> {
     if json.len() > MAX_VALUE_BYTES {
         return Err(StoreError::InvalidValue(format!("value is larger than {MAX_VALUE_BYTES} bytes of JSON")));
     }
-    serde_json::from_str::<IgnoredAny>(json)
-        .map(|_| ())
-        .map_err(|error| StoreError::InvalidValue(format!("value is not valid JSON: {error}")))
+    crate::json_syntax::check(json)
+        .map_err(|at| StoreError::InvalidValue(format!("value is not valid JSON (at byte {at})")))
 }
 
 pub fn check_replay_buffer_size(size: usize) -> Result<()> {

@@ -3,6 +3,7 @@ use std::sync::atomic::AtomicBool;
 use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::sync::OnceLock;
 use std::time::Duration;
 use std::time::Instant;
 
@@ -12,26 +13,33 @@ use parking_lot::RwLock;
 use parking_lot::RwLockReadGuard;
 
 use crate::journal::Journal;
+use crate::json;
 use crate::model::ChangeEvent;
 
-/// A published event: what filters look at, and its JSON, built once for every reader.
+/// A published event. Its JSON is built by the first subscriber that reads it and shared with
+/// the others: writers never pay for it, and an event nobody reads is never serialized.
 pub struct Entry {
-    pub sequence: u64,
-    pub timestamp: u64,
-    pub actor_type: Arc<str>,
-    pub actor_id: Arc<str>,
-    pub json: Box<str>,
+    pub event: ChangeEvent,
+    json: OnceLock<Box<str>>,
 }
 
 impl Entry {
-    pub fn new(json: Box<str>, event: ChangeEvent) -> Self {
-        Self {
-            sequence: event.sequence,
-            timestamp: event.timestamp,
-            actor_type: event.actor_type,
-            actor_id: event.actor_id,
-            json,
-        }
+    pub fn new(event: ChangeEvent) -> Self {
+        Self { event, json: OnceLock::new() }
+    }
+
+    pub fn sequence(&self) -> u64 {
+        self.event.sequence
+    }
+
+    /// The event in the API's JSON shape. `scratch` is where it is built before being copied into
+    /// an allocation of its exact size (ring entries live long; a shrunk allocation leaves a hole).
+    pub fn json(&self, scratch: &mut String) -> &str {
+        self.json.get_or_init(|| {
+            scratch.clear();
+            json::push_event(scratch, &self.event);
+            Box::from(scratch.as_str())
+        })
     }
 }
 
@@ -79,7 +87,7 @@ impl Ring {
 
     /// Sequence of the first retained entry with `timestamp >= ms`, or `end()` if none.
     pub fn first_at_or_after(&self, ms: u64) -> u64 {
-        self.first + self.entries.partition_point(|entry| entry.timestamp < ms) as u64
+        self.first + self.entries.partition_point(|entry| entry.event.timestamp < ms) as u64
     }
 }
 
@@ -151,19 +159,20 @@ impl History {
         self.closed.load(Ordering::Acquire)
     }
 
-    pub fn publish(&self, batch: Vec<Entry>) {
+    /// Appends consecutive events, evicting the oldest beyond capacity, and wakes readers.
+    pub fn publish(&self, events: impl IntoIterator<Item = ChangeEvent>) {
         {
             let mut ring = self.ring.write();
-            for entry in batch {
-                debug_assert_eq!(entry.sequence, ring.end(), "history must stay gapless");
+            for event in events {
+                debug_assert_eq!(event.sequence, ring.end(), "history must stay gapless");
                 if ring.entries.len() == ring.capacity {
-                    if let Some(evicted) = ring.entries.pop_front() {
+                    if let Some(oldest) = ring.entries.pop_front() {
                         ring.first += 1;
                         ring.dropped += 1;
-                        ring.last_dropped_timestamp = Some(evicted.timestamp);
+                        ring.last_dropped_timestamp = Some(oldest.event.timestamp);
                     }
                 }
-                ring.entries.push_back(entry);
+                ring.entries.push_back(Entry::new(event));
             }
             self.end.store(ring.end(), Ordering::Release);
         }

@@ -4,10 +4,8 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use parking_lot::MutexGuard;
 
-use super::history::Entry;
 use super::history::History;
 use crate::journal::Journal;
-use crate::json;
 use crate::model::ChangeEvent;
 
 /// Most events published in one step; bounds how long readers wait on the ring's write lock.
@@ -50,9 +48,6 @@ struct Publishing {
     /// Swapped with the queue, so draining it allocates nothing.
     drained: Vec<ChangeEvent>,
     ready: Vec<ChangeEvent>,
-    /// Where each event's JSON is built before it is copied into an allocation of its exact size
-    /// (a shrinking reallocation would leave a hole beside long-lived actor data).
-    scratch: String,
 }
 
 /// Moves committed events into the history in sequence order, on the writers' own threads (no
@@ -80,7 +75,6 @@ impl Publisher {
                 last_timestamp: 0,
                 drained: Vec::new(),
                 ready: Vec::new(),
-                scratch: String::new(),
             }),
             history,
         }
@@ -127,20 +121,14 @@ impl Publisher {
         while releasable > 0 {
             let take = releasable.min(MAX_BATCH);
             releasable -= take;
-            let Publishing { last_timestamp, ready, scratch, .. } = publishing;
-            let entries: Vec<Entry> = ready
-                .drain(..take)
-                .map(|mut event| {
-                    // Commit clocks of concurrent writers can disagree by a tick; keep time
-                    // monotonic along the sequence so a timestamp start is a binary search.
-                    event.timestamp = event.timestamp.max(*last_timestamp);
-                    *last_timestamp = event.timestamp;
-                    scratch.clear();
-                    json::push_event(scratch, &event);
-                    Entry::new(Box::from(scratch.as_str()), event)
-                })
-                .collect();
-            self.history.publish(entries);
+            let Publishing { last_timestamp, ready, .. } = publishing;
+            self.history.publish(ready.drain(..take).map(|mut event| {
+                // Commit clocks of concurrent writers can disagree by a tick; keep time monotonic
+                // along the sequence so a timestamp start is a binary search.
+                event.timestamp = event.timestamp.max(*last_timestamp);
+                *last_timestamp = event.timestamp;
+                event
+            }));
         }
     }
 }
@@ -189,6 +177,6 @@ mod tests {
         publisher.publish();
         assert_eq!(history.end(), 2);
         let ring = history.read();
-        assert_eq!(ring.from(0).map(|entry| entry.sequence).collect::<Vec<_>>(), [0, 1]);
+        assert_eq!(ring.from(0).map(|entry| entry.sequence()).collect::<Vec<_>>(), [0, 1]);
     }
 }

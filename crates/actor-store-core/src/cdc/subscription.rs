@@ -39,10 +39,20 @@ impl BatchJson {
     }
 
     fn push(&mut self, event_json: &str) {
+        self.separate();
+        self.json.push_str(event_json);
+    }
+
+    /// Serializes `event` straight into the batch (events read from disk are not kept).
+    fn push_event(&mut self, event: &ChangeEvent) {
+        self.separate();
+        json::push_event(&mut self.json, event);
+    }
+
+    fn separate(&mut self) {
         if self.count > 0 {
             self.json.push(',');
         }
-        self.json.push_str(event_json);
         self.count += 1;
     }
 
@@ -75,12 +85,14 @@ pub struct Subscription {
     cursor: u64,
     filter: Filter,
     active: bool,
+    /// Where event JSON is built (see `Entry::json`).
+    scratch: String,
 }
 
 impl Subscription {
     pub(crate) fn new(history: Arc<History>, handle_closed: Arc<AtomicBool>, cursor: u64, filter: Filter) -> Self {
         history.subscription_opened();
-        Self { history, handle_closed, cursor, filter, active: true }
+        Self { history, handle_closed, cursor, filter, active: true, scratch: String::new() }
     }
 
     /// The next sequence this subscription will examine.
@@ -118,9 +130,10 @@ impl Subscription {
         }
         let mut batch = BatchJson::new();
         for entry in ring.from(self.cursor) {
-            self.cursor = entry.sequence + 1;
-            if self.filter.matches(entry.timestamp, &entry.actor_type, &entry.actor_id) {
-                batch.push(&entry.json);
+            let event = &entry.event;
+            self.cursor = event.sequence + 1;
+            if self.matches(event) {
+                batch.push(entry.json(&mut self.scratch));
                 if batch.count == max {
                     break;
                 }
@@ -139,7 +152,7 @@ impl Subscription {
         for event in &events {
             self.cursor = event.sequence + 1;
             if self.matches(event) {
-                batch.push(&json::event(event));
+                batch.push_event(event);
                 if batch.count == max {
                     break;
                 }
