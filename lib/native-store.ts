@@ -1,6 +1,6 @@
 // ActorStore: the public API over the Rust core. Inputs are checked here (cheap, and the same
 // checks as JsActorStore); values cross the boundary as JSON text and come back through JSON.parse.
-import { AsyncWrites, type WriteAnswer, type WriteKind } from './async-writes'
+import { AsyncWrites, type WriteKind } from './async-writes'
 import { InvalidArgumentError, VersionMismatchError } from './errors'
 import { changeCommitted, waitEnded, waitStarted } from './loop-guard'
 import {
@@ -197,47 +197,57 @@ export class ActorStore implements ActorStoreApi {
   }
 
   /** `insert` off the event loop: the write (and, with `durability: 'sync'`, its fsync) runs on a worker thread. */
-  async insertAsync<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): Promise<ActorData<T>> {
-    const json = checkWrite(this.#closed, actorType, id, value)
-    const version = (await this.#writeAsync('insert', actorType, id, json)) as number
-    return { id, value: JSON.parse(json), version }
+  insertAsync<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): Promise<ActorData<T>> {
+    try {
+      const json = checkWrite(this.#closed, actorType, id, value)
+      return this.#writeAsync('insert', actorType, id, json) as Promise<ActorData<T>>
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
-  async updateAsync<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): Promise<ActorData<T>> {
-    const json = checkWrite(this.#closed, actorType, id, value)
-    const version = (await this.#writeAsync('update', actorType, id, json)) as number
-    return { id, value: JSON.parse(json), version }
+  updateAsync<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): Promise<ActorData<T>> {
+    try {
+      const json = checkWrite(this.#closed, actorType, id, value)
+      return this.#writeAsync('update', actorType, id, json) as Promise<ActorData<T>>
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
-  async updateVersionedAsync<T extends JsonValue = JsonValue>(
+  updateVersionedAsync<T extends JsonValue = JsonValue>(
     actorType: string,
     id: string,
     value: T,
     expectedVersion: number,
   ): Promise<ActorData<T>> {
-    const json = checkWrite(this.#closed, actorType, id, value)
-    checkExpectedVersion(expectedVersion)
-    const version = (await this.#writeAsync('updateVersioned', actorType, id, json, expectedVersion)) as number
-    return { id, value: JSON.parse(json), version }
+    try {
+      const json = checkWrite(this.#closed, actorType, id, value)
+      checkExpectedVersion(expectedVersion)
+      return this.#writeAsync('updateVersioned', actorType, id, json, expectedVersion) as Promise<ActorData<T>>
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
-  async deleteAsync<T extends JsonValue = JsonValue>(actorType: string, id: string): Promise<ActorData<T> | undefined> {
-    checkActor(this.#closed, actorType, id)
-    const last = (await this.#writeAsync('delete', actorType, id)) as { value: T; version: number } | null
-    return last === null ? undefined : { id, value: last.value, version: last.version }
+  deleteAsync<T extends JsonValue = JsonValue>(actorType: string, id: string): Promise<ActorData<T> | undefined> {
+    try {
+      checkActor(this.#closed, actorType, id)
+      return this.#writeAsync('delete', actorType, id) as Promise<ActorData<T> | undefined>
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
-  async #writeAsync(
+  #writeAsync(
     kind: WriteKind,
     actorType: string,
     id: string,
     json?: string,
     expectedVersion?: number,
-  ): Promise<WriteAnswer> {
+  ): Promise<ActorData | undefined> {
     this.#writes ??= new AsyncWrites(this.#native, this.#calls, this.#fast)
-    const answer = await this.#writes.submit(kind, actorType, id, json, expectedVersion)
-    if (answer !== null) changeCommitted()
-    return answer
+    return this.#writes.submit(kind, actorType, id, json, expectedVersion)
   }
 
   createSnapshot(): Snapshot {

@@ -146,13 +146,16 @@ pub fn fast_delete(handle: &External<FastHandle>, actor_type: JsString, id: JsSt
 pub fn fast_write_async(
     handle: &External<FastHandle>,
     kind: u32,
-    actor_type: String,
-    id: String,
-    json: Option<String>,
+    actor_type: JsString,
+    id: JsString,
+    json: Option<JsString>,
     expected_version: f64,
     ticket: f64,
 ) -> Result<()> {
-    let value = || json.clone().ok_or_else(|| invalid_argument("a value is required"));
+    let value = || match &json {
+        Some(json) => with_value(json, |json| Ok(json.to_owned())),
+        None => Err(invalid_argument("a value is required")),
+    };
     let op = match kind {
         0 => WriteOp::Insert(value()?),
         1 => WriteOp::Update(value()?),
@@ -160,7 +163,12 @@ pub fn fast_write_async(
         3 => WriteOp::Delete,
         other => return Err(invalid_argument(format!("unknown write kind {other}"))),
     };
+    let (mut type_buf, mut id_buf) = (KeyBuf::new(), KeyBuf::new());
+    let (actor_type, id) = (type_buf.read("actorType", &actor_type)?, id_buf.read("id", &id)?);
     let replies = handle.replies.get().ok_or_else(|| invalid_argument("call listenWrites before writing async"))?;
     let replies: Arc<dyn ReplySink> = replies.clone();
-    handle.handle.submit(actor_type, id, op, to_u64("ticket", ticket)?, replies).map_err(to_native)
+    handle
+        .handle
+        .submit(actor_type.to_owned(), id.to_owned(), op, to_u64("ticket", ticket)?, replies)
+        .map_err(to_native)
 }

@@ -112,13 +112,14 @@ pub fn with_value<T>(value: &JsString, work: impl FnOnce(&str) -> Result<T>) -> 
     })
 }
 
-/// A stored value handed to JS as a string, straight from the store's bytes.
-pub struct JsonText(pub Json);
+/// JSON text handed to JS as a string, straight from the bytes that hold it (a stored value, or
+/// a batch of change events).
+pub struct JsonText<T: AsRef<str> = Json>(pub T);
 
-impl ToNapiValue for JsonText {
+impl<T: AsRef<str>> ToNapiValue for JsonText<T> {
     unsafe fn to_napi_value(env: sys::napi_env, text: Self) -> napi::Result<sys::napi_value> {
         let mut out = ptr::null_mut();
-        let bytes = text.0.as_bytes();
+        let bytes = text.0.as_ref().as_bytes();
         // ASCII is Latin-1: V8 copies it into a one-byte string without decoding UTF-8.
         let status = if bytes.is_ascii() {
             unsafe { sys::napi_create_string_latin1(env, bytes.as_ptr().cast(), bytes.len() as isize, &mut out) }

@@ -7,6 +7,7 @@ use parking_lot::Mutex;
 
 use crate::error::to_native;
 use crate::error::Result;
+use crate::js_text::JsonText;
 
 /// A pull cursor over the change stream, wrapped in TS by an async iterator.
 #[napi]
@@ -23,11 +24,11 @@ impl NativeSubscription {
 #[napi]
 impl NativeSubscription {
     /// Up to `max` events as a JSON array; '' when none are ready yet; null once ended.
-    #[napi(catch_unwind)]
-    pub fn poll(&self, max: u32) -> Result<Option<String>> {
+    #[napi(catch_unwind, ts_return_type = "string | null")]
+    pub fn poll(&self, max: u32) -> Result<Option<JsonText<String>>> {
         match self.inner.lock().poll(max as usize).map_err(to_native)? {
-            Polled::Events { json, .. } => Ok(Some(json)),
-            Polled::Pending => Ok(Some(String::new())),
+            Polled::Events { json, .. } => Ok(Some(JsonText(json))),
+            Polled::Pending => Ok(Some(JsonText(String::new()))),
             Polled::Ended => Ok(None),
         }
     }

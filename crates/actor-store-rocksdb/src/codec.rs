@@ -9,12 +9,18 @@ use actor_store_core::Operation;
 use actor_store_core::Record;
 use actor_store_core::StoreError;
 
-pub fn actor_key(actor_type: &str, id: &str) -> Vec<u8> {
+#[cfg(test)]
+fn actor_key(actor_type: &str, id: &str) -> Vec<u8> {
     let mut key = Vec::with_capacity(4 + actor_type.len() + id.len());
-    key.extend_from_slice(&(actor_type.len() as u32).to_be_bytes());
-    key.extend_from_slice(actor_type.as_bytes());
-    key.extend_from_slice(id.as_bytes());
+    push_actor_key(&mut key, actor_type, id);
     key
+}
+
+/// Appends an actor key to `out` (the write path encodes into reused buffers).
+pub fn push_actor_key(out: &mut Vec<u8>, actor_type: &str, id: &str) {
+    out.extend_from_slice(&(actor_type.len() as u32).to_be_bytes());
+    out.extend_from_slice(actor_type.as_bytes());
+    out.extend_from_slice(id.as_bytes());
 }
 
 pub fn decode_actor_key(key: &[u8]) -> Result<(&str, &str), StoreError> {
@@ -33,12 +39,10 @@ pub fn decode_log_key(key: &[u8]) -> Result<u64, StoreError> {
     Reader::new(key).u64()
 }
 
-/// Version, then the JSON text.
-pub fn record_value(record: &Record) -> Vec<u8> {
-    let mut value = Vec::with_capacity(8 + record.value.len());
-    value.extend_from_slice(&record.version.to_be_bytes());
-    value.extend_from_slice(record.value.as_bytes());
-    value
+/// Appends a record as stored: version, then the JSON text.
+pub fn push_record_value(out: &mut Vec<u8>, record: &Record) {
+    out.extend_from_slice(&record.version.to_be_bytes());
+    out.extend_from_slice(record.value.as_bytes());
 }
 
 pub fn decode_record(bytes: &[u8]) -> Result<Record, StoreError> {
@@ -49,8 +53,15 @@ pub fn decode_record(bytes: &[u8]) -> Result<Record, StoreError> {
 }
 
 /// Operation, timestamp, type, id, then previous and next records when present.
-pub fn event_value(event: &ChangeEvent) -> Vec<u8> {
-    let mut out = Vec::with_capacity(64 + event.actor_type.len() + event.actor_id.len());
+#[cfg(test)]
+fn event_value(event: &ChangeEvent) -> Vec<u8> {
+    let mut out = Vec::new();
+    push_event_value(&mut out, event);
+    out
+}
+
+/// Appends a log entry (see `event_value`).
+pub fn push_event_value(out: &mut Vec<u8>, event: &ChangeEvent) {
     out.push(match event.operation {
         Operation::Insert => 0,
         Operation::Update => 1,
@@ -72,7 +83,6 @@ pub fn event_value(event: &ChangeEvent) -> Vec<u8> {
             }
         }
     }
-    out
 }
 
 pub fn decode_event(sequence: u64, bytes: &[u8]) -> Result<ChangeEvent, StoreError> {

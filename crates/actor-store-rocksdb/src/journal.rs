@@ -18,7 +18,6 @@ use rocksdb::WriteOptions;
 use rocksdb::DB;
 
 use crate::codec::decode_event;
-use crate::codec::event_value;
 use crate::codec::log_key;
 use crate::codec::{self};
 use crate::errors::from_rocksdb;
@@ -169,6 +168,9 @@ struct Staged {
     has_staged: bool,
     /// Staged changes the log lost because their write failed.
     lost: bool,
+    /// Where each key and value is encoded before the batch copies it in.
+    key: Vec<u8>,
+    value: Vec<u8>,
 }
 
 /// Adds each change's new state and its log entry to the pending batch.
@@ -180,13 +182,21 @@ fn append(db: &DB, staged: &mut Staged, events: &[ChangeEvent]) -> Result<()> {
     }
     let Some(last) = events.last() else { return Ok(()) };
     let (actors, log) = (cf(db, ACTORS)?, cf(db, LOG)?);
+    let Staged { batch, key, value, .. } = staged;
     for event in events {
-        let key = codec::actor_key(&event.actor_type, &event.actor_id);
+        key.clear();
+        codec::push_actor_key(key, &event.actor_type, &event.actor_id);
         match &event.next {
-            Some(record) => staged.batch.put_cf(actors, key, codec::record_value(record)),
-            None => staged.batch.delete_cf(actors, key),
+            Some(record) => {
+                value.clear();
+                codec::push_record_value(value, record);
+                batch.put_cf(actors, &key, &value);
+            }
+            None => batch.delete_cf(actors, &key),
         }
-        staged.batch.put_cf(log, log_key(event.sequence), event_value(event));
+        value.clear();
+        codec::push_event_value(value, event);
+        batch.put_cf(log, log_key(event.sequence), &value);
     }
     staged.next = Some(last.sequence + 1);
     Ok(())
