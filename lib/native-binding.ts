@@ -50,7 +50,7 @@ export interface NativeRestoreHandle {
   commit(): number
 }
 
-/** A cursor over the change stream: `poll` returns a JSON array, '' when nothing is ready, null when ended. */
+/** A cursor over the change stream: `poll` returns a batch of events (see event-wire.ts), '' when nothing is ready, null when ended. */
 export interface NativeSubscriptionHandle {
   poll(max: number): string | null
   /** Returns true when committed changes are still on their way (keep the event loop alive). */

@@ -2,6 +2,7 @@
 // checks as JsActorStore); values cross the boundary as JSON text and come back through JSON.parse.
 import { AsyncWrites, type WriteKind } from './async-writes'
 import { InvalidArgumentError, VersionMismatchError } from './errors'
+import { decodeEvents } from './event-wire'
 import { changeCommitted, waitEnded, waitStarted } from './loop-guard'
 import {
   type FastCalls,
@@ -307,7 +308,7 @@ class NativeEventSource<T> implements EventSource<T> {
       throw fromNativeError(error)
     }
     if (text === null) return 'ended'
-    return text === '' ? 'pending' : JSON.parse(text)
+    return text === '' ? 'pending' : decodeEvents<T>(text)
   }
 
   waitReady(wake: () => void): void {

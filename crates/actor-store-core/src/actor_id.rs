@@ -122,7 +122,8 @@ mod tests {
 
     #[test]
     fn short_and_long_ids_keep_their_text() {
-        for text in ["", "a", "user:0000001", "ключ🙂", &"x".repeat(INLINE), &"y".repeat(INLINE + 1), &"é".repeat(600)] {
+        for text in ["", "a", "user:0000001", "ключ🙂", &"x".repeat(INLINE), &"y".repeat(INLINE + 1), &"é".repeat(600)]
+        {
             let id = ActorId::from(text);
             assert_eq!(id.as_str(), text);
             assert_eq!(id.clone().as_str(), text);

@@ -4,7 +4,6 @@
 use std::fmt::Write;
 
 use crate::model::ActorData;
-use crate::model::ChangeEvent;
 use crate::model::Record;
 
 /// Appends `text` as a JSON string literal.
@@ -65,38 +64,6 @@ pub fn actors(actors: &[ActorData]) -> String {
     }
     out.push(']');
     out
-}
-
-/// Appends a change event in the API's shape; absent fields are left out, not null.
-pub fn push_event(out: &mut String, event: &ChangeEvent) {
-    out.push_str("{\"sequence\":");
-    push_number(out, event.sequence);
-    out.push_str(",\"operation\":\"");
-    out.push_str(event.operation.as_str());
-    out.push_str("\",\"actorType\":");
-    push_string(out, &event.actor_type);
-    out.push_str(",\"actorId\":");
-    push_string(out, &event.actor_id);
-    if let Some(previous) = &event.previous {
-        out.push_str(",\"previousValue\":");
-        out.push_str(&previous.value);
-        out.push_str(",\"previousVersion\":");
-        push_number(out, previous.version);
-    }
-    if let Some(next) = &event.next {
-        out.push_str(",\"newValue\":");
-        out.push_str(&next.value);
-        out.push_str(",\"newVersion\":");
-        push_number(out, next.version);
-    }
-    out.push_str(",\"timestamp\":");
-    push_number(out, event.timestamp);
-    out.push('}');
-}
-
-/// Appends an integer (without the formatting machinery: events are built per subscriber read).
-pub fn push_number(out: &mut String, number: u64) {
-    out.push_str(itoa::Buffer::new().format(number));
 }
 
 #[cfg(test)]

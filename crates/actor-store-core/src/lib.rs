@@ -1,9 +1,11 @@
 //! Actor Store core: versioned actor state with compare-and-swap, and a global, gapless change
 //! stream with replay. No N-API here; the binding crate converts and delegates.
 
+mod actor_id;
 pub mod cdc;
 pub mod commit_queue;
 pub mod error;
+pub mod event_wire;
 pub mod handle;
 pub mod journal;
 pub mod json;
@@ -16,6 +18,7 @@ pub mod snapshot;
 pub mod storage;
 pub mod store;
 
+pub use actor_id::ActorId;
 pub use cdc::Polled;
 pub use cdc::Subscription;
 pub use commit_queue::Outcomes;

@@ -1,5 +1,7 @@
 use std::sync::Arc;
 
+pub use crate::actor_id::ActorId;
+
 /// Validated JSON text. Shared, never copied, between the state, the change log and readers.
 pub type Json = Arc<str>;
 
@@ -13,7 +15,7 @@ pub struct Record {
 /// One actor as the API returns it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActorData {
-    pub id: Arc<str>,
+    pub id: ActorId,
     pub value: Json,
     pub version: u64,
 }
@@ -41,7 +43,7 @@ pub struct ChangeEvent {
     pub sequence: u64,
     pub operation: Operation,
     pub actor_type: Arc<str>,
-    pub actor_id: Arc<str>,
+    pub actor_id: ActorId,
     pub previous: Option<Record>,
     pub next: Option<Record>,
     /// Commit time in ms since the Unix epoch; never decreases along the sequence.

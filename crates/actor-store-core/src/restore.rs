@@ -8,6 +8,7 @@ use crate::error::StoreError;
 use crate::limits::check_key;
 use crate::limits::check_value;
 use crate::limits::MAX_SAFE_INTEGER;
+use crate::model::ActorId;
 use crate::snapshot::Snapshot;
 use crate::snapshot::SnapshotActor;
 use crate::storage::StorageBackend;
@@ -34,7 +35,7 @@ pub fn check(snapshot: &Snapshot) -> Result<Wanted<'_>> {
 
 /// The changes that turn the current state into the wanted one.
 pub struct Plan<'a> {
-    pub removals: Vec<(Arc<str>, Arc<str>)>,
+    pub removals: Vec<(Arc<str>, ActorId)>,
     pub inserts: Vec<&'a SnapshotActor>,
     pub updates: Vec<&'a SnapshotActor>,
 }

@@ -8,6 +8,7 @@ use serde_json::value::RawValue;
 use crate::error::Result;
 use crate::error::StoreError;
 use crate::json::push_string;
+use crate::model::ActorId;
 use crate::model::Json;
 
 pub const SNAPSHOT_FORMAT: &str = "actor-store-snapshot/1";
@@ -15,7 +16,7 @@ pub const SNAPSHOT_FORMAT: &str = "actor-store-snapshot/1";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SnapshotActor {
     pub actor_type: Arc<str>,
-    pub id: Arc<str>,
+    pub id: ActorId,
     pub value: Json,
     pub version: u64,
 }
@@ -73,7 +74,7 @@ impl From<ActorDocument> for SnapshotActor {
     fn from(actor: ActorDocument) -> Self {
         Self {
             actor_type: actor.actor_type.into(),
-            id: actor.id.into(),
+            id: ActorId::from(actor.id.as_str()),
             value: Json::from(actor.value.get()),
             version: actor.version,
         }

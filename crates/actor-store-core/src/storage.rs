@@ -13,10 +13,11 @@ use dashmap::DashMap;
 use crate::error::Result;
 use crate::error::StoreError;
 use crate::model::ActorData;
+use crate::model::ActorId;
 use crate::model::Record;
 
 /// Called with (actor type, id, record) for every actor.
-pub type ScanVisitor<'a> = dyn FnMut(&Arc<str>, &Arc<str>, &Record) + 'a;
+pub type ScanVisitor<'a> = dyn FnMut(&Arc<str>, &ActorId, &Record) + 'a;
 
 /// State storage with per-key exclusive writes. The `commit` closures run while the key is
 /// locked; the store sequences (and, when persistent, journals) the change inside them, and an
@@ -30,22 +31,22 @@ pub trait StorageBackend: Send + Sync + 'static {
     /// Adds `record` for a key that must not exist (else `KeyAlreadyExists`).
     fn insert<F>(&self, actor_type: &str, id: &str, record: Record, commit: F) -> Result<()>
     where
-        F: FnOnce(&Arc<str>, &Arc<str>) -> Result<()>;
+        F: FnOnce(&Arc<str>, &ActorId) -> Result<()>;
 
     /// Replaces an existing record (else `NotFound`) with the one `change` returns; an error from
     /// `change` leaves the record as it was.
     fn update<F>(&self, actor_type: &str, id: &str, change: F) -> Result<()>
     where
-        F: FnOnce(&Arc<str>, &Arc<str>, &Record) -> Result<Record>;
+        F: FnOnce(&Arc<str>, &ActorId, &Record) -> Result<Record>;
 
     /// Removes a record if present and returns it.
     fn remove<F>(&self, actor_type: &str, id: &str, commit: F) -> Result<Option<Record>>
     where
-        F: FnOnce(&Arc<str>, &Arc<str>, &Record) -> Result<()>;
+        F: FnOnce(&Arc<str>, &ActorId, &Record) -> Result<()>;
 
     /// Adds the actors of one type, all new to the store, without change events (loading a
     /// persistent store).
-    fn load(&self, actor_type: &str, actors: Vec<(Arc<str>, Record)>);
+    fn load(&self, actor_type: &str, actors: Vec<(ActorId, Record)>);
 
     /// Visits every actor (snapshots). Writers must be held off by the caller for a consistent view.
     fn scan(&self, visit: &mut ScanVisitor<'_>);
@@ -58,7 +59,7 @@ pub trait StorageBackend: Send + Sync + 'static {
     }
 }
 
-type TypeMap = DashMap<Arc<str>, Record, RandomState>;
+type TypeMap = DashMap<ActorId, Record, RandomState>;
 
 /// Fewer actors than this per thread are loaded on one thread: starting threads would cost more.
 const LOAD_CHUNK: usize = 50_000;
@@ -99,10 +100,10 @@ impl StorageBackend for MemoryBackend {
 
     fn insert<F>(&self, actor_type: &str, id: &str, record: Record, commit: F) -> Result<()>
     where
-        F: FnOnce(&Arc<str>, &Arc<str>) -> Result<()>,
+        F: FnOnce(&Arc<str>, &ActorId) -> Result<()>,
     {
         let map = self.type_map(actor_type);
-        let result = match map.entry(Arc::from(id)) {
+        let result = match map.entry(ActorId::from(id)) {
             Entry::Occupied(_) => Err(StoreError::KeyAlreadyExists { actor_type: actor_type.into(), id: id.into() }),
             Entry::Vacant(slot) => commit(map.key(), slot.key()).map(|()| {
                 slot.insert(record);
@@ -113,7 +114,7 @@ impl StorageBackend for MemoryBackend {
 
     fn update<F>(&self, actor_type: &str, id: &str, change: F) -> Result<()>
     where
-        F: FnOnce(&Arc<str>, &Arc<str>, &Record) -> Result<Record>,
+        F: FnOnce(&Arc<str>, &ActorId, &Record) -> Result<Record>,
     {
         let not_found = || StoreError::NotFound { actor_type: actor_type.into(), id: id.into() };
         let map = self.types.get(actor_type).ok_or_else(not_found)?;
@@ -125,7 +126,7 @@ impl StorageBackend for MemoryBackend {
 
     fn remove<F>(&self, actor_type: &str, id: &str, commit: F) -> Result<Option<Record>>
     where
-        F: FnOnce(&Arc<str>, &Arc<str>, &Record) -> Result<()>,
+        F: FnOnce(&Arc<str>, &ActorId, &Record) -> Result<()>,
     {
         let Some(map) = self.types.get(actor_type) else { return Ok(None) };
         // The predicate runs under the shard lock: commit there, and keep the record on failure.
@@ -143,7 +144,7 @@ impl StorageBackend for MemoryBackend {
         }
     }
 
-    fn load(&self, actor_type: &str, actors: Vec<(Arc<str>, Record)>) {
+    fn load(&self, actor_type: &str, actors: Vec<(ActorId, Record)>) {
         // Sized once, so a million actors are not rehashed on the way; filled from several
         // threads (the map is concurrent), which roughly halves reopen time on two cores.
         let map = self

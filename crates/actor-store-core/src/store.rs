@@ -19,6 +19,7 @@ use crate::limits;
 use crate::limits::check_key;
 use crate::limits::check_value;
 use crate::model::ActorData;
+use crate::model::ActorId;
 use crate::model::CdcStats;
 use crate::model::Json;
 use crate::model::Operation;
@@ -288,7 +289,7 @@ impl<B: StorageBackend> Store<B> {
         let mut last = None;
         let mut append = |operation: Operation,
                           actor_type: &Arc<str>,
-                          id: &Arc<str>,
+                          id: &ActorId,
                           previous: Option<&Record>,
                           next: Option<&Record>|
          -> Result<()> {

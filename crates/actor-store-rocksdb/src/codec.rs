@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use actor_store_core::ActorId;
 use actor_store_core::ChangeEvent;
 use actor_store_core::Operation;
 use actor_store_core::Record;
@@ -68,7 +69,7 @@ pub fn push_event_value(out: &mut Vec<u8>, event: &ChangeEvent) {
         Operation::Delete => 2,
     });
     out.extend_from_slice(&event.timestamp.to_be_bytes());
-    for text in [&event.actor_type, &event.actor_id] {
+    for text in [&*event.actor_type, &*event.actor_id] {
         out.extend_from_slice(&(text.len() as u32).to_be_bytes());
         out.extend_from_slice(text.as_bytes());
     }
@@ -97,7 +98,7 @@ pub fn decode_event(sequence: u64, bytes: &[u8]) -> Result<ChangeEvent, StoreErr
     let type_len = reader.u32()? as usize;
     let actor_type: Arc<str> = reader.str(type_len)?.into();
     let id_len = reader.u32()? as usize;
-    let actor_id: Arc<str> = reader.str(id_len)?.into();
+    let actor_id = ActorId::from(reader.str(id_len)?);
     let mut records = [None, None];
     for slot in &mut records {
         if reader.u8()? == 1 {

@@ -4,6 +4,7 @@
 use std::fs;
 use std::time::Duration;
 
+use actor_store_core::event_wire;
 use actor_store_core::Polled;
 use actor_store_core::StartPosition;
 use actor_store_core::StoreConfig;
@@ -32,7 +33,7 @@ fn take(subscription: &mut Subscription, count: usize) -> Vec<Value> {
     let mut events = Vec::new();
     while events.len() < count {
         match subscription.poll(count - events.len()).unwrap() {
-            Polled::Events { json, .. } => events.extend(serde_json::from_str::<Vec<Value>>(&json).unwrap()),
+            Polled::Events { json, .. } => events.extend(event_wire::decode(&json).unwrap()),
             Polled::Pending => assert!(subscription.wait(Duration::from_secs(10)), "timed out"),
             Polled::Ended => panic!("ended after {} events", events.len()),
         }

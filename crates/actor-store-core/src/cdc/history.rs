@@ -12,8 +12,8 @@ use parking_lot::Mutex;
 use parking_lot::RwLock;
 use parking_lot::RwLockReadGuard;
 
+use crate::event_wire;
 use crate::journal::Journal;
-use crate::json;
 use crate::model::ChangeEvent;
 
 /// A published event. Its JSON is built by the first subscriber that reads it and shared with
@@ -32,12 +32,12 @@ impl Entry {
         self.event.sequence
     }
 
-    /// The event in the API's JSON shape. `scratch` is where it is built before being copied into
+    /// The event in its wire form (see `event_wire`). `scratch` is where it is built before being copied into
     /// an allocation of its exact size (ring entries live long; a shrunk allocation leaves a hole).
     pub fn json(&self, scratch: &mut String) -> &str {
         self.json.get_or_init(|| {
             scratch.clear();
-            json::push_event(scratch, &self.event);
+            event_wire::push_event(scratch, &self.event);
             Box::from(scratch.as_str())
         })
     }

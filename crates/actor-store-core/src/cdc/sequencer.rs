@@ -8,6 +8,7 @@ use super::history::History;
 use super::publisher::Publisher;
 use crate::error::Result;
 use crate::journal::Journal;
+use crate::model::ActorId;
 use crate::model::ChangeEvent;
 use crate::model::Operation;
 use crate::model::Record;
@@ -55,7 +56,7 @@ impl Sequencer {
         &self,
         operation: Operation,
         actor_type: &Arc<str>,
-        actor_id: &Arc<str>,
+        actor_id: &ActorId,
         previous: Option<&Record>,
         next: Option<&Record>,
         write: Write,

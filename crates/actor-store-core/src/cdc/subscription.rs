@@ -6,8 +6,8 @@ use std::time::Duration;
 use super::history::History;
 use crate::error::Result;
 use crate::error::StoreError;
+use crate::event_wire;
 use crate::journal::Journal;
-use crate::json;
 use crate::model::ChangeEvent;
 
 /// Which events a subscriber wants.
@@ -46,7 +46,7 @@ impl BatchJson {
     /// Serializes `event` straight into the batch (events read from disk are not kept).
     fn push_event(&mut self, event: &ChangeEvent) {
         self.separate();
-        json::push_event(&mut self.json, event);
+        event_wire::push_event(&mut self.json, event);
     }
 
     fn separate(&mut self) {
@@ -68,7 +68,7 @@ impl BatchJson {
 /// What one poll found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Polled {
-    /// A JSON array of `count` events, in sequence order.
+    /// A batch of `count` events in sequence order, in the wire form of `event_wire`.
     Events { json: String, count: usize },
     /// Nothing new yet.
     Pending,

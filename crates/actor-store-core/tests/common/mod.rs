@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use actor_store_core::event_wire;
 use actor_store_core::registry;
 use actor_store_core::Polled;
 use actor_store_core::StoreConfig;
@@ -22,10 +23,7 @@ pub fn take(subscription: &mut Subscription, count: usize) -> Vec<Value> {
     let mut events = Vec::with_capacity(count);
     while events.len() < count {
         match subscription.poll(count - events.len()).unwrap() {
-            Polled::Events { json, .. } => {
-                let batch: Vec<Value> = serde_json::from_str(&json).unwrap();
-                events.extend(batch);
-            }
+            Polled::Events { json, .. } => events.extend(event_wire::decode(&json).unwrap()),
             Polled::Pending => assert!(subscription.wait(Duration::from_secs(10)), "timed out waiting for events"),
             Polled::Ended => panic!("subscription ended after {} of {count} events", events.len()),
         }
@@ -38,7 +36,7 @@ pub fn drain(subscription: &mut Subscription) -> Vec<Value> {
     let mut events = Vec::new();
     subscription.wait(Duration::from_millis(200));
     while let Polled::Events { json, .. } = subscription.poll(1024).unwrap() {
-        events.extend(serde_json::from_str::<Vec<Value>>(&json).unwrap());
+        events.extend(event_wire::decode(&json).unwrap());
     }
     events
 }
