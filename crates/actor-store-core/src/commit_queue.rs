@@ -1,11 +1,7 @@
 //! Async writes with group commit. Callers enqueue writes and return at once; one thread per store
-//! applies them in arrival order, writes the whole group to the journal in one atomic write, and
-//! hands the outcomes back to each caller's sink in one batch once the group is durable.
-//!
-//! With `durability: 'sync'` the fsync is pipelined: a second thread syncs written groups (one
-//! fsync for every group written while the previous one ran) and answers them, while the commit
-//! thread goes on applying and writing the next group. So the disk's sync latency and the work of
-//! applying writes overlap instead of adding up.
+//! applies them in arrival order, writes the whole group to the journal in one atomic write, makes
+//! it durable with a single sync (with `durability: 'sync'`, one fsync for every write that queued
+//! up during the previous one), and hands the outcomes back to each caller's sink in one batch.
 
 use std::panic::catch_unwind;
 use std::panic::AssertUnwindSafe;
@@ -82,44 +78,22 @@ impl<B: StorageBackend> CommitQueue<B> {
     }
 }
 
-/// A group written to the journal, waiting for the sync that makes it durable.
-struct Written<B: StorageBackend> {
-    group: Vec<WriteRequest<B>>,
-    outcomes: Vec<Result<WriteOutcome>>,
-    last_sequence: Option<u64>,
-}
-
 fn run<B: StorageBackend>(queue: &Receiver<WriteRequest<B>>) {
-    let mut syncer: Option<Sender<Written<B>>> = None;
     let mut group = Vec::with_capacity(64);
     while let Ok(first) = queue.recv() {
         group.push(first);
         group.extend(queue.try_iter().take(MAX_GROUP - 1));
         // A bug must not leave callers waiting forever, nor end the thread for later writes.
-        match catch_unwind(AssertUnwindSafe(|| write_group(&mut group))) {
-            Ok(written) if written.group.first().is_some_and(|r| r.handle.shared_store().syncs_writes()) => {
-                let syncer = syncer.get_or_insert_with(start_syncer);
-                // The syncer lives as long as this sender: the send cannot fail.
-                let _ = syncer.send(written);
-            }
-            Ok(mut written) => {
-                let durable = written
-                    .group
-                    .first()
-                    .map_or(Ok(()), |request| request.handle.shared_store().make_durable(written.last_sequence));
-                settle(&mut written, durable);
-            }
-            Err(_) => {
-                let failed = StoreError::Internal("a group of async writes panicked".into());
-                let outcomes = group.iter().map(|_| Err(failed.clone())).collect();
-                answer(&mut group, outcomes);
-            }
+        if catch_unwind(AssertUnwindSafe(|| commit_group(&mut group))).is_err() {
+            let failed = StoreError::Internal("a group of async writes panicked".into());
+            let outcomes = group.iter().map(|_| Err(failed.clone())).collect();
+            answer(&mut group, outcomes);
         }
     }
 }
 
-/// Applies every request and writes the group to the journal in one write.
-fn write_group<B: StorageBackend>(group: &mut Vec<WriteRequest<B>>) -> Written<B> {
+/// Applies every request, syncs once, then answers each sink with its requests' outcomes.
+fn commit_group<B: StorageBackend>(group: &mut Vec<WriteRequest<B>>) {
     let mut outcomes = Vec::with_capacity(group.len());
     let mut last_sequence = None;
     for request in group.iter() {
@@ -130,56 +104,21 @@ fn write_group<B: StorageBackend>(group: &mut Vec<WriteRequest<B>>) -> Written<B
         });
         outcomes.push(outcome);
     }
-    if let Some(request) = group.first() {
-        if let Err(error) = request.handle.shared_store().flush_staged() {
-            fail_successes(&mut outcomes, &error);
+    // One write and one sync for the group; a write is acknowledged only once it is as
+    // durable as promised.
+    let synced = match group.first() {
+        Some(request) => {
+            let store = request.handle.shared_store();
+            store.flush_staged().and_then(|()| store.make_durable(last_sequence))
+        }
+        None => Ok(()),
+    };
+    if let Err(error) = synced {
+        for outcome in outcomes.iter_mut().filter(|outcome| outcome.is_ok()) {
+            *outcome = Err(error.clone());
         }
     }
-    Written { group: std::mem::take(group), outcomes, last_sequence }
-}
-
-fn start_syncer<B: StorageBackend>() -> Sender<Written<B>> {
-    let (sender, receiver) = crossbeam_channel::unbounded::<Written<B>>();
-    thread::Builder::new()
-        .name("actor-store-sync".into())
-        .spawn(move || {
-            while let Ok(first) = receiver.recv() {
-                let mut written = vec![first];
-                written.extend(receiver.try_iter());
-                sync_and_answer(written);
-            }
-        })
-        .expect("spawning the sync thread");
-    sender
-}
-
-/// One sync for every group written so far, then their answers, in the order they were written.
-fn sync_and_answer<B: StorageBackend>(mut written: Vec<Written<B>>) {
-    let last_sequence = written.iter().filter_map(|w| w.last_sequence).max();
-    let store = written.iter().find_map(|w| w.group.first()).map(|request| request.handle.clone());
-    let durable = catch_unwind(AssertUnwindSafe(|| {
-        store.map_or(Ok(()), |handle| handle.shared_store().make_durable(last_sequence))
-    }))
-    .unwrap_or_else(|_| Err(StoreError::Internal("syncing a group of async writes panicked".into())));
-    for group in &mut written {
-        settle(group, durable.clone());
-    }
-}
-
-/// Answers a written group: its outcomes, or `durable`'s error for the writes that had succeeded.
-fn settle<B: StorageBackend>(written: &mut Written<B>, durable: Result<()>) {
-    let mut outcomes = std::mem::take(&mut written.outcomes);
-    if let Err(error) = durable {
-        fail_successes(&mut outcomes, &error);
-    }
-    answer(&mut written.group, outcomes);
-}
-
-/// A write is acknowledged only once it is as durable as promised.
-fn fail_successes(outcomes: &mut [Result<WriteOutcome>], error: &StoreError) {
-    for outcome in outcomes.iter_mut().filter(|outcome| outcome.is_ok()) {
-        *outcome = Err(error.clone());
-    }
+    answer(group, outcomes);
 }
 
 /// Hands each sink its requests' outcomes (in request order) in one batch, and empties `group`.
