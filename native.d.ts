@@ -100,36 +100,11 @@ export declare class NativeSubscription {
   close(): void
 }
 
-/** The deleted actor's last value as JSON text (its version in slot 0), or null if it did not exist. */
-export declare function fastDelete(handle: ExternalObject<FastHandle>, actorType: string, id: string): string | null
-
-/** The actor's value as JSON text (its version in slot 0), or null. */
-export declare function fastGet(handle: ExternalObject<FastHandle>, actorType: string, id: string): string | null
-
-/** Returns the new actor's version (0). */
-export declare function fastInsert(handle: ExternalObject<FastHandle>, actorType: string, id: string, json: string): number
-
 /**
  * The handle's result slots as a Float64Array (slot 0: the version of the last get or delete,
  * or the actual version after a lost compare-and-swap).
  */
 export declare function fastSlots(handle: ExternalObject<FastHandle>): Float64Array
-
-/** Returns the new version. */
-export declare function fastUpdate(handle: ExternalObject<FastHandle>, actorType: string, id: string, json: string): number
-
-/**
- * Compare-and-swap: returns the new version, or -1 when `expected_version` is not the actor's
- * version (which is then in slot 0).
- */
-export declare function fastUpdateVersioned(handle: ExternalObject<FastHandle>, actorType: string, id: string, json: string, expectedVersion: number): number
-
-/**
- * Queues a write for the store's commit thread: it is applied in arrival order, written and made
- * durable together with the writes queued beside it, and answered with `ticket` through
- * `listenWrites`. `kind`: 0 insert, 1 update, 2 updateVersioned, 3 delete.
- */
-export declare function fastWriteAsync(handle: ExternalObject<FastHandle>, kind: number, actorType: string, id: string, json: string | undefined | null, expectedVersion: number, ticket: number): void
 
 /** Change-stream counters. */
 export interface NativeCdcStats {

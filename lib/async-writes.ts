@@ -53,7 +53,7 @@ export class AsyncWrites {
   ): Promise<ActorData | undefined> {
     const ticket = this.#nextTicket++
     try {
-      this.#calls.fastWriteAsync(this.#handle, KIND_CODE[kind], actorType, id, json, expectedVersion, ticket)
+      this.#calls.fastWriteAsync(this.#handle, actorType, id, json, KIND_CODE[kind], expectedVersion, ticket)
     } catch (error) {
       return Promise.reject(fromNativeError(error))
     }

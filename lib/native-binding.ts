@@ -59,8 +59,9 @@ export interface NativeSubscriptionHandle {
 }
 
 /**
- * The per-operation calls, as plain functions (cheaper than methods across N-API). Values come
- * back as JSON text; versions that come with them are in the handle's slots (`fastSlots`).
+ * The per-operation calls, as plain N-API callbacks (cheaper than napi-rs functions or methods;
+ * see src/raw_call.rs). Values come back as JSON text; versions that come with them are in the
+ * handle's slots (`fastSlots`).
  */
 export interface FastCalls {
   fastSlots(handle: FastHandle): Float64Array
@@ -75,10 +76,10 @@ export interface FastCalls {
   /** Queues an async write (kind: 0 insert, 1 update, 2 updateVersioned, 3 delete), answered by ticket. */
   fastWriteAsync(
     handle: FastHandle,
-    kind: number,
     actorType: string,
     id: string,
     json: string | undefined | null,
+    kind: number,
     expectedVersion: number,
     ticket: number,
   ): void

@@ -1,14 +1,16 @@
-//! The per-operation calls (get, insert, update, updateVersioned, delete, async writes) as plain functions on an
-//! `External` handle. napi-rs spends about 200 ns unwrapping `this` on every class method call —
-//! as much as the store's own work for a small value — and a plain function with an external
-//! argument does not. Numbers that come back beside a string (a version) are written to slots
-//! JS reads as a Float64Array, so no result object is built, and a lost compare-and-swap comes
-//! back as a value, not as an error thrown through N-API (which costs microseconds).
+//! The per-operation calls (get, insert, update, updateVersioned, delete, async writes) as plain
+//! N-API callbacks (see `raw_call`) on an `External` handle: no class method (napi-rs spends
+//! about 200 ns unwrapping `this`) and no napi-rs function wrapper. Numbers that come back beside
+//! a string (a version) are written to slots JS reads as a Float64Array, so no result object is
+//! built, and a lost compare-and-swap comes back as a value, not as an error thrown through N-API
+//! (which costs microseconds).
 
 use std::cell::UnsafeCell;
+use std::ffi::CStr;
 use std::sync::Arc;
 use std::sync::OnceLock;
 
+use actor_store_core::MemoryStore as Store;
 use actor_store_core::Record;
 use actor_store_core::ReplySink;
 use actor_store_core::StoreError;
@@ -16,7 +18,11 @@ use actor_store_core::StoreHandle;
 use actor_store_core::WriteOp;
 use napi::bindgen_prelude::External;
 use napi::bindgen_prelude::Float64Array;
-use napi::JsString;
+use napi::bindgen_prelude::Object;
+use napi::bindgen_prelude::ToNapiValue;
+use napi::sys;
+use napi::Env;
+use napi::JsValue;
 use napi_derive::napi;
 
 use crate::error::invalid_argument;
@@ -26,6 +32,9 @@ use crate::error::Result;
 use crate::js_text::with_value;
 use crate::js_text::JsonText;
 use crate::js_text::KeyBuf;
+use crate::raw_call;
+use crate::raw_call::Call;
+use crate::raw_call::Value;
 use crate::write_replies::JsReplies;
 
 /// What `fast_update_versioned` returns when the expected version is not the actor's.
@@ -77,98 +86,159 @@ pub fn fast_slots(handle: &External<FastHandle>) -> Float64Array {
     unsafe { Float64Array::with_external_data(data, 1, move |_, _| drop(slots)) }
 }
 
-/// The actor's value as JSON text (its version in slot 0), or null.
-#[napi(catch_unwind, ts_return_type = "string | null")]
-pub fn fast_get(handle: &External<FastHandle>, actor_type: JsString, id: JsString) -> Result<Option<JsonText>> {
-    let (mut type_buf, mut id_buf) = (KeyBuf::new(), KeyBuf::new());
-    let (actor_type, id) = (type_buf.read("actorType", &actor_type)?, id_buf.read("id", &id)?);
-    let store = handle.handle.store().map_err(to_native)?;
-    let record = store.get(actor_type, id).map_err(to_native)?;
-    Ok(handle.value_text(record))
-}
-
-/// Returns the new actor's version (0).
-#[napi(catch_unwind)]
-pub fn fast_insert(handle: &External<FastHandle>, actor_type: JsString, id: JsString, json: JsString) -> Result<u32> {
-    let (mut type_buf, mut id_buf) = (KeyBuf::new(), KeyBuf::new());
-    let (actor_type, id) = (type_buf.read("actorType", &actor_type)?, id_buf.read("id", &id)?);
-    let store = handle.handle.store().map_err(to_native)?;
-    with_value(&json, |json| store.insert(actor_type, id, json).map(|version| version as u32).map_err(to_native))
-}
-
-/// Returns the new version.
-#[napi(catch_unwind)]
-pub fn fast_update(handle: &External<FastHandle>, actor_type: JsString, id: JsString, json: JsString) -> Result<f64> {
-    let (mut type_buf, mut id_buf) = (KeyBuf::new(), KeyBuf::new());
-    let (actor_type, id) = (type_buf.read("actorType", &actor_type)?, id_buf.read("id", &id)?);
-    let store = handle.handle.store().map_err(to_native)?;
-    with_value(&json, |json| store.update(actor_type, id, json).map(|version| version as f64).map_err(to_native))
-}
-
-/// Compare-and-swap: returns the new version, or -1 when `expected_version` is not the actor's
-/// version (which is then in slot 0).
-#[napi(catch_unwind)]
-pub fn fast_update_versioned(
-    handle: &External<FastHandle>,
-    actor_type: JsString,
-    id: JsString,
-    json: JsString,
-    expected_version: f64,
-) -> Result<f64> {
-    let expected = to_u64("expectedVersion", expected_version)?;
-    let (mut type_buf, mut id_buf) = (KeyBuf::new(), KeyBuf::new());
-    let (actor_type, id) = (type_buf.read("actorType", &actor_type)?, id_buf.read("id", &id)?);
-    let store = handle.handle.store().map_err(to_native)?;
-    with_value(&json, |json| match store.update_versioned(actor_type, id, json, expected) {
-        Ok(version) => Ok(version as f64),
-        Err(StoreError::VersionMismatch { actual, .. }) => {
-            handle.slots.set_version(actual);
-            Ok(VERSION_MISMATCH)
+/// Registers the per-operation calls as plain N-API callbacks (see `raw_call`).
+#[napi(module_exports)]
+pub fn register_fast_calls(exports: Object, env: Env) -> napi::Result<()> {
+    let calls: [(&CStr, sys::napi_callback); 6] = [
+        (c"fastGet", Some(fast_get)),
+        (c"fastInsert", Some(fast_insert)),
+        (c"fastUpdate", Some(fast_update)),
+        (c"fastUpdateVersioned", Some(fast_update_versioned)),
+        (c"fastDelete", Some(fast_delete)),
+        (c"fastWriteAsync", Some(fast_write_async)),
+    ];
+    for (name, callback) in calls {
+        // SAFETY: this is the module's registration, with its own env and exports.
+        if !unsafe { raw_call::export(env.raw(), exports.raw(), name, callback) } {
+            return Err(napi::Error::from_reason(format!("could not export {name:?}")));
         }
-        Err(error) => Err(to_native(error)),
-    })
+    }
+    Ok(())
 }
 
-/// The deleted actor's last value as JSON text (its version in slot 0), or null if it did not exist.
-#[napi(catch_unwind, ts_return_type = "string | null")]
-pub fn fast_delete(handle: &External<FastHandle>, actor_type: JsString, id: JsString) -> Result<Option<JsonText>> {
-    let (mut type_buf, mut id_buf) = (KeyBuf::new(), KeyBuf::new());
-    let (actor_type, id) = (type_buf.read("actorType", &actor_type)?, id_buf.read("id", &id)?);
-    let store = handle.handle.store().map_err(to_native)?;
-    let removed = store.delete(actor_type, id).map_err(to_native)?;
-    Ok(handle.value_text(removed))
+/// The handle's key arguments (1 and 2), read into `buffers`.
+fn keys<'b, const N: usize>(call: &Call<N>, buffers: &'b mut (KeyBuf, KeyBuf)) -> Result<(&'b str, &'b str)> {
+    let (type_buf, id_buf) = buffers;
+    Ok((type_buf.read("actorType", &call.string(1))?, id_buf.read("id", &call.string(2))?))
 }
 
-/// Queues a write for the store's commit thread: it is applied in arrival order, written and made
-/// durable together with the writes queued beside it, and answered with `ticket` through
-/// `listenWrites`. `kind`: 0 insert, 1 update, 2 updateVersioned, 3 delete.
-#[napi(catch_unwind)]
-pub fn fast_write_async(
-    handle: &External<FastHandle>,
-    kind: u32,
-    actor_type: JsString,
-    id: JsString,
-    json: Option<JsString>,
-    expected_version: f64,
-    ticket: f64,
-) -> Result<()> {
-    let value = || match &json {
-        Some(json) => with_value(json, |json| Ok(json.to_owned())),
-        None => Err(invalid_argument("a value is required")),
-    };
-    let op = match kind {
-        0 => WriteOp::Insert(value()?),
-        1 => WriteOp::Update(value()?),
-        2 => WriteOp::UpdateVersioned(value()?, to_u64("expectedVersion", expected_version)?),
-        3 => WriteOp::Delete,
-        other => return Err(invalid_argument(format!("unknown write kind {other}"))),
-    };
-    let (mut type_buf, mut id_buf) = (KeyBuf::new(), KeyBuf::new());
-    let (actor_type, id) = (type_buf.read("actorType", &actor_type)?, id_buf.read("id", &id)?);
-    let replies = handle.replies.get().ok_or_else(|| invalid_argument("call listenWrites before writing async"))?;
-    let replies: Arc<dyn ReplySink> = replies.clone();
-    handle
-        .handle
-        .submit(actor_type.to_owned(), id.to_owned(), op, to_u64("ticket", ticket)?, replies)
-        .map_err(to_native)
+/// A stored value's text for JS (its version in slot 0), or null.
+fn value_or_null<const N: usize>(call: &Call<N>, handle: &FastHandle, record: Option<Record>) -> Result<Value> {
+    match handle.value_text(record) {
+        // SAFETY: the running call's env.
+        Some(text) => unsafe { JsonText::to_napi_value(call.env, text) }.map_err(|_| invalid_argument("no string")),
+        None => call.null(),
+    }
+}
+
+/// `fastGet(handle, actorType, id)`: the actor's value as JSON text (its version in slot 0), or null.
+unsafe extern "C" fn fast_get(env: sys::napi_env, info: sys::napi_callback_info) -> Value {
+    // SAFETY: N-API's own arguments to this callback.
+    unsafe {
+        raw_call::run::<3>(env, info, |call| {
+            let handle = call.handle()?;
+            let mut buffers = (KeyBuf::new(), KeyBuf::new());
+            let (actor_type, id) = keys(call, &mut buffers)?;
+            let record = handle.handle.store().and_then(|store| store.get(actor_type, id)).map_err(to_native)?;
+            value_or_null(call, handle, record)
+        })
+    }
+}
+
+/// The writes that return a version: `(handle, actorType, id, json[, expectedVersion])`.
+unsafe fn versioned_write<const N: usize>(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+    write: impl FnOnce(&Store, &FastHandle, &str, &str, &str, &Call<N>) -> Result<f64>,
+) -> Value {
+    // SAFETY: N-API's own arguments to the calling callback.
+    unsafe {
+        raw_call::run::<N>(env, info, |call| {
+            let handle = call.handle()?;
+            let mut buffers = (KeyBuf::new(), KeyBuf::new());
+            let (actor_type, id) = keys(call, &mut buffers)?;
+            let store = handle.handle.store().map_err(to_native)?;
+            let version = with_value(&call.string(3), |json| write(store, handle, actor_type, id, json, call))?;
+            call.double(version)
+        })
+    }
+}
+
+/// `fastInsert(handle, actorType, id, json)`: the new actor's version (0).
+unsafe extern "C" fn fast_insert(env: sys::napi_env, info: sys::napi_callback_info) -> Value {
+    // SAFETY: N-API's own arguments to this callback.
+    unsafe {
+        versioned_write::<4>(env, info, |store, _, actor_type, id, json, _| {
+            store.insert(actor_type, id, json).map(|version| version as f64).map_err(to_native)
+        })
+    }
+}
+
+/// `fastUpdate(handle, actorType, id, json)`: the new version.
+unsafe extern "C" fn fast_update(env: sys::napi_env, info: sys::napi_callback_info) -> Value {
+    // SAFETY: N-API's own arguments to this callback.
+    unsafe {
+        versioned_write::<4>(env, info, |store, _, actor_type, id, json, _| {
+            store.update(actor_type, id, json).map(|version| version as f64).map_err(to_native)
+        })
+    }
+}
+
+/// `fastUpdateVersioned(handle, actorType, id, json, expectedVersion)`: compare-and-swap; the new
+/// version, or -1 when `expectedVersion` is not the actor's version (which is then in slot 0).
+unsafe extern "C" fn fast_update_versioned(env: sys::napi_env, info: sys::napi_callback_info) -> Value {
+    // SAFETY: N-API's own arguments to this callback.
+    unsafe {
+        versioned_write::<5>(env, info, |store, handle, actor_type, id, json, call| {
+            let expected = to_u64("expectedVersion", call.number("expectedVersion", 4)?)?;
+            match store.update_versioned(actor_type, id, json, expected) {
+                Ok(version) => Ok(version as f64),
+                Err(StoreError::VersionMismatch { actual, .. }) => {
+                    handle.slots.set_version(actual);
+                    Ok(VERSION_MISMATCH)
+                }
+                Err(error) => Err(to_native(error)),
+            }
+        })
+    }
+}
+
+/// `fastDelete(handle, actorType, id)`: the deleted actor's last value as JSON text (its version
+/// in slot 0), or null if it did not exist.
+unsafe extern "C" fn fast_delete(env: sys::napi_env, info: sys::napi_callback_info) -> Value {
+    // SAFETY: N-API's own arguments to this callback.
+    unsafe {
+        raw_call::run::<3>(env, info, |call| {
+            let handle = call.handle()?;
+            let mut buffers = (KeyBuf::new(), KeyBuf::new());
+            let (actor_type, id) = keys(call, &mut buffers)?;
+            let removed = handle.handle.store().and_then(|store| store.delete(actor_type, id)).map_err(to_native)?;
+            value_or_null(call, handle, removed)
+        })
+    }
+}
+
+/// `fastWriteAsync(handle, actorType, id, json, kind, expectedVersion, ticket)`: queues a write
+/// for the store's commit thread. It is applied in arrival order, written and made durable
+/// together with the writes queued beside it, and answered with `ticket` through `listenWrites`.
+/// `kind`: 0 insert, 1 update, 2 updateVersioned, 3 delete (`json` is then undefined).
+unsafe extern "C" fn fast_write_async(env: sys::napi_env, info: sys::napi_callback_info) -> Value {
+    // SAFETY: N-API's own arguments to this callback.
+    unsafe {
+        raw_call::run::<7>(env, info, |call| {
+            let handle = call.handle()?;
+            let json = call.optional_string(3);
+            let value = || match &json {
+                Some(json) => with_value(json, |json| Ok(json.to_owned())),
+                None => Err(invalid_argument("a value is required")),
+            };
+            let op = match call.number("kind", 4)? {
+                0.0 => WriteOp::Insert(value()?),
+                1.0 => WriteOp::Update(value()?),
+                2.0 => {
+                    WriteOp::UpdateVersioned(value()?, to_u64("expectedVersion", call.number("expectedVersion", 5)?)?)
+                }
+                3.0 => WriteOp::Delete,
+                other => return Err(invalid_argument(format!("unknown write kind {other}"))),
+            };
+            let ticket = to_u64("ticket", call.number("ticket", 6)?)?;
+            let mut buffers = (KeyBuf::new(), KeyBuf::new());
+            let (actor_type, id) = keys(call, &mut buffers)?;
+            let replies =
+                handle.replies.get().ok_or_else(|| invalid_argument("call listenWrites before writing async"))?;
+            let replies: Arc<dyn ReplySink> = replies.clone();
+            handle.handle.submit(actor_type.to_owned(), id.to_owned(), op, ticket, replies).map_err(to_native)?;
+            call.undefined()
+        })
+    }
 }

@@ -5,6 +5,7 @@
 mod error;
 pub mod fast;
 mod js_text;
+mod raw_call;
 mod snapshot;
 mod store;
 mod subscription;
