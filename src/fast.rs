@@ -76,6 +76,12 @@ impl FastHandle {
     }
 }
 
+impl Drop for FastHandle {
+    fn drop(&mut self) {
+        raw_call::forget_handle(self);
+    }
+}
+
 /// The handle's result slots as a Float64Array (slot 0: the version of the last get or delete,
 /// or the actual version after a lost compare-and-swap).
 #[napi]
