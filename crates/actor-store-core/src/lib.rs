@@ -17,6 +17,7 @@ mod restore;
 pub mod snapshot;
 pub mod storage;
 pub mod store;
+mod type_index;
 
 pub use actor_id::ActorId;
 pub use cdc::Polled;

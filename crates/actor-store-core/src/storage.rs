@@ -15,6 +15,8 @@ use crate::error::StoreError;
 use crate::model::ActorData;
 use crate::model::ActorId;
 use crate::model::Record;
+use crate::type_index::TypeEntry;
+use crate::type_index::TypeIndex;
 
 /// Called with (actor type, id, record) for every actor.
 pub type ScanVisitor<'a> = dyn FnMut(&Arc<str>, &ActorId, &Record) + 'a;
@@ -64,11 +66,12 @@ type TypeMap = DashMap<ActorId, Record, RandomState>;
 /// Fewer actors than this per thread are loaded on one thread: starting threads would cost more.
 const LOAD_CHUNK: usize = 50_000;
 
-/// actorType → id → record, each level a sharded concurrent map. Types are never removed:
-/// there are few of them, and keeping them avoids a race between emptying and inserting.
+/// actorType → id → record: types in an index read without locks, each type's actors in a
+/// sharded concurrent map. Types are never removed: there are few of them, and keeping them
+/// avoids a race between emptying and inserting.
 #[derive(Default)]
 pub struct MemoryBackend {
-    types: DashMap<Arc<str>, TypeMap, RandomState>,
+    types: TypeIndex<TypeMap>,
 }
 
 impl MemoryBackend {
@@ -76,24 +79,22 @@ impl MemoryBackend {
         Self::default()
     }
 
-    fn type_map(&self, actor_type: &str) -> dashmap::mapref::one::Ref<'_, Arc<str>, TypeMap> {
-        if let Some(map) = self.types.get(actor_type) {
-            return map;
-        }
-        self.types.entry(Arc::from(actor_type)).or_default().downgrade()
+    fn type_map(&self, actor_type: &str) -> &TypeEntry<TypeMap> {
+        self.types.get_or_insert_with(actor_type, TypeMap::default)
     }
 }
 
 impl StorageBackend for MemoryBackend {
     fn get(&self, actor_type: &str, id: &str) -> Option<Record> {
-        self.types.get(actor_type)?.get(id).map(|record| record.clone())
+        self.types.get(actor_type)?.value.get(id).map(|record| record.clone())
     }
 
     fn get_all(&self, actor_type: &str) -> Vec<ActorData> {
         let Some(map) = self.types.get(actor_type) else {
             return Vec::new();
         };
-        map.iter()
+        map.value
+            .iter()
             .map(|entry| ActorData { id: entry.key().clone(), value: entry.value.clone(), version: entry.version })
             .collect()
     }
@@ -103,9 +104,9 @@ impl StorageBackend for MemoryBackend {
         F: FnOnce(&Arc<str>, &ActorId) -> Result<()>,
     {
         let map = self.type_map(actor_type);
-        let result = match map.entry(ActorId::from(id)) {
+        let result = match map.value.entry(ActorId::from(id)) {
             Entry::Occupied(_) => Err(StoreError::KeyAlreadyExists { actor_type: actor_type.into(), id: id.into() }),
-            Entry::Vacant(slot) => commit(map.key(), slot.key()).map(|()| {
+            Entry::Vacant(slot) => commit(&map.name, slot.key()).map(|()| {
                 slot.insert(record);
             }),
         };
@@ -118,8 +119,8 @@ impl StorageBackend for MemoryBackend {
     {
         let not_found = || StoreError::NotFound { actor_type: actor_type.into(), id: id.into() };
         let map = self.types.get(actor_type).ok_or_else(not_found)?;
-        let mut slot = map.get_mut(id).ok_or_else(not_found)?;
-        let next = change(map.key(), slot.key(), slot.value())?;
+        let mut slot = map.value.get_mut(id).ok_or_else(not_found)?;
+        let next = change(&map.name, slot.key(), slot.value())?;
         *slot = next;
         Ok(())
     }
@@ -131,7 +132,7 @@ impl StorageBackend for MemoryBackend {
         let Some(map) = self.types.get(actor_type) else { return Ok(None) };
         // The predicate runs under the shard lock: commit there, and keep the record on failure.
         let mut failure = None;
-        let removed = map.remove_if(id, |key, record| match commit(map.key(), key, record) {
+        let removed = map.value.remove_if(id, |key, record| match commit(&map.name, key, record) {
             Ok(()) => true,
             Err(error) => {
                 failure = Some(error);
@@ -147,10 +148,10 @@ impl StorageBackend for MemoryBackend {
     fn load(&self, actor_type: &str, actors: Vec<(ActorId, Record)>) {
         // Sized once, so a million actors are not rehashed on the way; filled from several
         // threads (the map is concurrent), which roughly halves reopen time on two cores.
-        let map = self
+        let entry = self
             .types
-            .entry(Arc::from(actor_type))
-            .or_insert_with(|| TypeMap::with_capacity_and_hasher(actors.len(), RandomState::default()));
+            .get_or_insert_with(actor_type, || TypeMap::with_capacity_and_hasher(actors.len(), RandomState::default()));
+        let map = &entry.value;
         let threads = thread::available_parallelism().map_or(1, |n| n.get()).min(actors.len() / LOAD_CHUNK + 1);
         if threads <= 1 {
             for (id, record) in actors {
@@ -163,7 +164,6 @@ impl StorageBackend for MemoryBackend {
         thread::scope(|scope| {
             while !actors.is_empty() {
                 let chunk = actors.split_off(actors.len().saturating_sub(per_thread));
-                let map = &*map;
                 scope.spawn(move || {
                     for (id, record) in chunk {
                         map.insert(id, record);
@@ -174,14 +174,16 @@ impl StorageBackend for MemoryBackend {
     }
 
     fn scan(&self, visit: &mut ScanVisitor<'_>) {
-        for map in self.types.iter() {
-            for entry in map.iter() {
-                visit(map.key(), entry.key(), entry.value());
+        self.types.for_each(|map| {
+            for entry in map.value.iter() {
+                visit(&map.name, entry.key(), entry.value());
             }
-        }
+        });
     }
 
     fn len(&self) -> usize {
-        self.types.iter().map(|map| map.len()).sum()
+        let mut len = 0;
+        self.types.for_each(|map| len += map.value.len());
+        len
     }
 }
