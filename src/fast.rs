@@ -127,18 +127,29 @@ fn value_or_null<const N: usize>(call: &Call<N>, handle: &FastHandle, record: Op
     }
 }
 
-/// `fastGet(handle, actorType, id)`: the actor's value as JSON text (its version in slot 0), or null.
-unsafe extern "C" fn fast_get(env: sys::napi_env, info: sys::napi_callback_info) -> Value {
-    // SAFETY: N-API's own arguments to this callback.
+/// The calls that hand back a stored value: `(handle, actorType, id)`, the value's text (its
+/// version in slot 0) or null.
+unsafe fn record_call(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+    read: impl FnOnce(&Store, &str, &str) -> actor_store_core::Result<Option<Record>>,
+) -> Value {
+    // SAFETY: N-API's own arguments to the calling callback.
     unsafe {
         raw_call::run::<3>(env, info, |call| {
             let handle = call.handle()?;
             let mut buffers = (KeyBuf::new(), KeyBuf::new());
             let (actor_type, id) = keys(call, &mut buffers)?;
-            let record = handle.handle.store().and_then(|store| store.get(actor_type, id)).map_err(to_native)?;
+            let record = handle.handle.store().and_then(|store| read(store, actor_type, id)).map_err(to_native)?;
             value_or_null(call, handle, record)
         })
     }
+}
+
+/// `fastGet(handle, actorType, id)`: the actor's value as JSON text (its version in slot 0), or null.
+unsafe extern "C" fn fast_get(env: sys::napi_env, info: sys::napi_callback_info) -> Value {
+    // SAFETY: N-API's own arguments to this callback.
+    unsafe { record_call(env, info, |store, actor_type, id| store.get(actor_type, id)) }
 }
 
 /// The writes that return a version: `(handle, actorType, id, json[, expectedVersion])`.
@@ -203,15 +214,7 @@ unsafe extern "C" fn fast_update_versioned(env: sys::napi_env, info: sys::napi_c
 /// in slot 0), or null if it did not exist.
 unsafe extern "C" fn fast_delete(env: sys::napi_env, info: sys::napi_callback_info) -> Value {
     // SAFETY: N-API's own arguments to this callback.
-    unsafe {
-        raw_call::run::<3>(env, info, |call| {
-            let handle = call.handle()?;
-            let mut buffers = (KeyBuf::new(), KeyBuf::new());
-            let (actor_type, id) = keys(call, &mut buffers)?;
-            let removed = handle.handle.store().and_then(|store| store.delete(actor_type, id)).map_err(to_native)?;
-            value_or_null(call, handle, removed)
-        })
-    }
+    unsafe { record_call(env, info, |store, actor_type, id| store.delete(actor_type, id)) }
 }
 
 /// `fastWriteAsync(handle, actorType, id, json, kind, expectedVersion, ticket)`: queues a write
