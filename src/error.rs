@@ -20,6 +20,11 @@ pub fn invalid_argument(message: impl Into<String>) -> NativeError {
     to_native(StoreError::InvalidArgument(message.into()))
 }
 
+/// N-API itself failed (not the caller's doing).
+pub fn internal(message: impl Into<String>) -> NativeError {
+    to_native(StoreError::Internal(message.into()))
+}
+
 /// A JS number that must be a non-negative safe integer.
 pub fn to_u64(what: &str, number: f64) -> Result<u64> {
     if number.is_finite()

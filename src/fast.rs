@@ -25,6 +25,7 @@ use napi::Env;
 use napi::JsValue;
 use napi_derive::napi;
 
+use crate::error::internal;
 use crate::error::invalid_argument;
 use crate::error::to_native;
 use crate::error::to_u64;
@@ -122,7 +123,8 @@ fn keys<'b, const N: usize>(call: &Call<N>, buffers: &'b mut (KeyBuf, KeyBuf)) -
 fn value_or_null<const N: usize>(call: &Call<N>, handle: &FastHandle, record: Option<Record>) -> Result<Value> {
     match handle.value_text(record) {
         // SAFETY: the running call's env.
-        Some(text) => unsafe { JsonText::to_napi_value(call.env, text) }.map_err(|_| invalid_argument("no string")),
+        Some(text) => unsafe { JsonText::to_napi_value(call.env, text) }
+            .map_err(|_| internal("could not create a string for a stored value")),
         None => call.null(),
     }
 }

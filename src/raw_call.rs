@@ -15,6 +15,7 @@ use napi::bindgen_prelude::FromNapiValue;
 use napi::sys;
 use napi::JsString;
 
+use crate::error::internal;
 use crate::error::invalid_argument;
 use crate::error::NativeError;
 use crate::error::Result;
@@ -111,7 +112,7 @@ impl<const N: usize> Call<N> {
         if create(&mut out) == sys::Status::napi_ok {
             Ok(out)
         } else {
-            Err(invalid_argument("could not create a result value"))
+            Err(internal("could not create a result value"))
         }
     }
 }
@@ -133,10 +134,9 @@ pub unsafe fn run<const N: usize>(
         sys::napi_get_cb_info(env, info, &mut count, call.args.as_mut_ptr(), ptr::null_mut(), ptr::null_mut())
     };
     let outcome = if status != sys::Status::napi_ok {
-        Err(invalid_argument("could not read the call's arguments"))
+        Err(internal("could not read the call's arguments"))
     } else {
-        catch_unwind(AssertUnwindSafe(|| body(&call)))
-            .unwrap_or_else(|_| Err(napi::Error::new("INTERNAL", "the native store panicked".to_owned())))
+        catch_unwind(AssertUnwindSafe(|| body(&call))).unwrap_or_else(|_| Err(internal("the native store panicked")))
     };
     match outcome {
         Ok(value) => value,
