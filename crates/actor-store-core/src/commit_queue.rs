@@ -5,6 +5,8 @@
 
 use std::panic::catch_unwind;
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::thread;
 
@@ -78,22 +80,58 @@ impl<B: StorageBackend> CommitQueue<B> {
     }
 }
 
+/// A group written to the journal, waiting for the sync that makes it durable.
+struct Written<B: StorageBackend> {
+    group: Vec<WriteRequest<B>>,
+    outcomes: Vec<Result<WriteOutcome>>,
+    last_sequence: Option<u64>,
+}
+
+/// The second thread of a syncing store: it syncs groups the commit thread has written while
+/// that thread goes on applying the next ones, so applying and the disk's sync latency overlap.
+struct Syncer<B: StorageBackend> {
+    sender: Sender<Written<B>>,
+    /// Groups handed over and not yet answered. While any are, later groups go the same way, so
+    /// groups are answered in the order they were written.
+    unanswered: Arc<AtomicUsize>,
+}
+
 fn run<B: StorageBackend>(queue: &Receiver<WriteRequest<B>>) {
+    let mut syncer: Option<Syncer<B>> = None;
     let mut group = Vec::with_capacity(64);
     while let Ok(first) = queue.recv() {
         group.push(first);
         group.extend(queue.try_iter().take(MAX_GROUP - 1));
         // A bug must not leave callers waiting forever, nor end the thread for later writes.
-        if catch_unwind(AssertUnwindSafe(|| commit_group(&mut group))).is_err() {
-            let failed = StoreError::Internal("a group of async writes panicked".into());
-            let outcomes = group.iter().map(|_| Err(failed.clone())).collect();
-            answer(&mut group, outcomes);
+        let mut written = match catch_unwind(AssertUnwindSafe(|| write_group(&mut group))) {
+            Ok(written) => written,
+            Err(_) => {
+                let failed = StoreError::Internal("a group of async writes panicked".into());
+                let outcomes = group.iter().map(|_| Err(failed.clone())).collect();
+                answer(&mut group, outcomes);
+                continue;
+            }
+        };
+        let Some(store) = written.group.first().map(|request| request.handle.clone()) else { continue };
+        let store = store.shared_store();
+        // Hand the sync over only when more writes wait to be applied (or earlier groups are still
+        // with the syncer): a lone write is synced here, without a thread hop on its way back.
+        let busy = syncer.as_ref().is_some_and(|s| s.unanswered.load(Ordering::Acquire) > 0);
+        if store.syncs_writes() && (busy || !queue.is_empty()) {
+            let syncer = syncer.get_or_insert_with(start_syncer);
+            syncer.unanswered.fetch_add(1, Ordering::AcqRel);
+            // The syncer lives as long as this sender: the send cannot fail.
+            let _ = syncer.sender.send(written);
+        } else {
+            let durable = catch_unwind(AssertUnwindSafe(|| store.make_durable(written.last_sequence)))
+                .unwrap_or_else(|_| Err(StoreError::Internal("syncing a group of async writes panicked".into())));
+            settle(&mut written, durable);
         }
     }
 }
 
-/// Applies every request, syncs once, then answers each sink with its requests' outcomes.
-fn commit_group<B: StorageBackend>(group: &mut Vec<WriteRequest<B>>) {
+/// Applies every request and writes the group to the journal in one write.
+fn write_group<B: StorageBackend>(group: &mut Vec<WriteRequest<B>>) -> Written<B> {
     let mut outcomes = Vec::with_capacity(group.len());
     let mut last_sequence = None;
     for request in group.iter() {
@@ -104,21 +142,60 @@ fn commit_group<B: StorageBackend>(group: &mut Vec<WriteRequest<B>>) {
         });
         outcomes.push(outcome);
     }
-    // One write and one sync for the group; a write is acknowledged only once it is as
-    // durable as promised.
-    let synced = match group.first() {
-        Some(request) => {
-            let store = request.handle.shared_store();
-            store.flush_staged().and_then(|()| store.make_durable(last_sequence))
-        }
-        None => Ok(()),
-    };
-    if let Err(error) = synced {
-        for outcome in outcomes.iter_mut().filter(|outcome| outcome.is_ok()) {
-            *outcome = Err(error.clone());
+    if let Some(request) = group.first() {
+        if let Err(error) = request.handle.shared_store().flush_staged() {
+            fail_successes(&mut outcomes, &error);
         }
     }
-    answer(group, outcomes);
+    Written { group: std::mem::take(group), outcomes, last_sequence }
+}
+
+fn start_syncer<B: StorageBackend>() -> Syncer<B> {
+    let (sender, receiver) = crossbeam_channel::unbounded::<Written<B>>();
+    let unanswered = Arc::new(AtomicUsize::new(0));
+    let counter = unanswered.clone();
+    thread::Builder::new()
+        .name("actor-store-sync".into())
+        .spawn(move || {
+            while let Ok(first) = receiver.recv() {
+                let mut written = vec![first];
+                written.extend(receiver.try_iter());
+                let groups = written.len();
+                sync_and_answer(written);
+                counter.fetch_sub(groups, Ordering::AcqRel);
+            }
+        })
+        .expect("spawning the sync thread");
+    Syncer { sender, unanswered }
+}
+
+/// One sync for every group written so far, then their answers, in the order they were written.
+fn sync_and_answer<B: StorageBackend>(mut written: Vec<Written<B>>) {
+    let last_sequence = written.iter().filter_map(|w| w.last_sequence).max();
+    let store = written.iter().find_map(|w| w.group.first()).map(|request| request.handle.clone());
+    let durable = catch_unwind(AssertUnwindSafe(|| {
+        store.map_or(Ok(()), |handle| handle.shared_store().make_durable(last_sequence))
+    }))
+    .unwrap_or_else(|_| Err(StoreError::Internal("syncing a group of async writes panicked".into())));
+    for group in &mut written {
+        settle(group, durable.clone());
+    }
+}
+
+/// Answers a written group: its outcomes, or `durable`'s error for the writes that had succeeded.
+fn settle<B: StorageBackend>(written: &mut Written<B>, durable: Result<()>) {
+    let mut outcomes = std::mem::take(&mut written.outcomes);
+    if let Err(error) = durable {
+        fail_successes(&mut outcomes, &error);
+    }
+    answer(&mut written.group, outcomes);
+}
+
+/// A write is acknowledged only once it is as durable as promised.
+fn fail_successes(outcomes: &mut [Result<WriteOutcome>], error: &StoreError) {
+    for outcome in outcomes.iter_mut().filter(|outcome| outcome.is_ok()) {
+        *outcome = Err(error.clone());
+    }
 }
 
 /// Hands each sink its requests' outcomes (in request order) in one batch, and empties `group`.

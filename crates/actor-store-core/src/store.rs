@@ -188,6 +188,11 @@ impl<B: StorageBackend> Store<B> {
         }
     }
 
+    /// Whether writes wait for a sync (fsync) before they count as durable.
+    pub(crate) fn syncs_writes(&self) -> bool {
+        self.changes.sequencer().journal().is_some_and(|journal| journal.syncs_writes())
+    }
+
     /// The async write queue, started on first use.
     pub(crate) fn commit_queue(&self) -> &CommitQueue<B> {
         self.commit_queue.get_or_init(CommitQueue::start)
