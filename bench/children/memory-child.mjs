@@ -17,8 +17,8 @@ async function settle() {
     globalThis.gc()
     await sleep(50)
   }
-  const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage()
-  return { rss, heapUsed, external, arrayBuffers }
+  const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage()
+  return { rss, heapTotal, heapUsed, external, arrayBuffers }
 }
 
 const store = new Store()

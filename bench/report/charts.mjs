@@ -115,18 +115,15 @@ function scaling(results) {
 function durableWrites(results) {
   const writes = results.persistence.writes
   const native = writes.filter((row) => row.store === 'native')
-  const peer = { sync: 'lmdb-sync-call', async: 'lmdb-async' }
   return barChart({
     title: 'Durable writes on disk: writes per second (log scale)',
-    subtitle: `${results.persistence.disk.fileSystem}; lmdb-js at the same durability and calling style where it has one; higher is better`,
+    subtitle: `${results.persistence.disk.fileSystem}; lmdb-js at the same durability, calling style and writes in flight where it has one; higher is better`,
     series: [
       { id: 'rocksdb', label: 'ActorStore.open (RocksDB)', color: COLORS.rocksdb },
       { id: 'lmdb', label: 'lmdb-js (on disk)', color: COLORS.lmdb },
     ],
     groups: native.map((row) => {
-      const lmdbId =
-        row.durability === 'process' ? (row.style === 'async' ? 'lmdb-nosync-async' : undefined) : peer[row.style]
-      const lmdb = row.inFlight > 1 || row.style === 'sync' ? writes.find((w) => w.id === lmdbId) : undefined
+      const lmdb = row.peer ? writes.find((w) => w.id === row.peer) : undefined
       return {
         label: `'${row.durability}', ${row.style === 'sync' ? 'sync call' : `async ×${row.inFlight}`}`,
         values: { rocksdb: row.opsPerSec, lmdb: lmdb?.opsPerSec ?? null },

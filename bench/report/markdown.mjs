@@ -110,10 +110,10 @@ export function summaryTable(results) {
     '',
     `${x(ratio(latency[1], latency[0]))} faster`,
   ])
-  const memory = [memoryRow(results, 'native')?.rssDeltaBytes, memoryRow(results, 'js')?.heapUsedDeltaBytes]
+  const memory = [memoryRow(results, 'native')?.storeBytes, memoryRow(results, 'js')?.storeBytes]
   rows.push([
     `memory, ${n(results.memory?.actors)} actors (lower is better)`,
-    `${mb(memory[0])} RSS`,
+    `${mb(memory[0])} outside V8`,
     `${mb(memory[1])} heap`,
     '',
     '',

@@ -16,14 +16,24 @@ import { actorIds, POOL_MASK, valuePool } from '../lib/values.mjs'
 const run = promisify(execFile)
 const REOPEN_CHILD = fileURLToPath(new URL('../children/reopen-child.mjs', import.meta.url))
 
-// Writers keep `inFlight` writes outstanding; each write updates one of `actors` actors.
+// Writers keep `inFlight` writes outstanding; each write updates one of `actors` actors. `peer`
+// names the lmdb-js variant at the same durability and calling style, if there is one.
 const VARIANTS = [
   { id: 'process-sync-call', store: 'native', durability: 'process', style: 'sync', inFlight: 1 },
-  { id: 'process-async', store: 'native', durability: 'process', style: 'async', inFlight: 256 },
-  { id: 'sync-sync-call', store: 'native', durability: 'sync', style: 'sync', inFlight: 1 },
+  {
+    id: 'process-async',
+    store: 'native',
+    durability: 'process',
+    style: 'async',
+    inFlight: 256,
+    peer: 'lmdb-nosync-async',
+  },
+  { id: 'sync-sync-call', store: 'native', durability: 'sync', style: 'sync', inFlight: 1, peer: 'lmdb-sync-call' },
   { id: 'sync-async-1', store: 'native', durability: 'sync', style: 'async', inFlight: 1 },
-  { id: 'sync-async', store: 'native', durability: 'sync', style: 'async', inFlight: 256 },
+  { id: 'sync-async-32', store: 'native', durability: 'sync', style: 'async', inFlight: 32, peer: 'lmdb-async-32' },
+  { id: 'sync-async', store: 'native', durability: 'sync', style: 'async', inFlight: 256, peer: 'lmdb-async' },
   { id: 'lmdb-sync-call', store: 'lmdb', durability: 'sync', style: 'sync', inFlight: 1 },
+  { id: 'lmdb-async-32', store: 'lmdb', durability: 'sync', style: 'async', inFlight: 32 },
   { id: 'lmdb-async', store: 'lmdb', durability: 'sync', style: 'async', inFlight: 256 },
   { id: 'lmdb-nosync-async', store: 'lmdb', durability: 'process', style: 'async', inFlight: 256 },
 ]
