@@ -33,6 +33,7 @@ use crate::error::Result;
 use crate::js_text::with_value;
 use crate::js_text::JsonText;
 use crate::js_text::KeyBuf;
+use crate::js_text::ValueOf;
 use crate::raw_call;
 use crate::raw_call::Call;
 use crate::raw_call::Value;
@@ -69,10 +70,10 @@ impl FastHandle {
     }
 
     /// A record's value as JSON text, its version put in slot 0.
-    fn value_text(&self, record: Option<Record>) -> Option<JsonText> {
+    fn value_text(&self, record: Option<Record>) -> Option<JsonText<ValueOf>> {
         record.map(|record| {
-            self.slots.set_version(record.version);
-            JsonText(record.value)
+            self.slots.set_version(record.version());
+            JsonText(ValueOf(record))
         })
     }
 }

@@ -9,7 +9,7 @@ use std::ptr;
 
 use actor_store_core::limits::MAX_KEY_BYTES;
 use actor_store_core::limits::MAX_VALUE_BYTES;
-use actor_store_core::Json;
+use actor_store_core::Record;
 use actor_store_core::StoreError;
 use napi::bindgen_prelude::ToNapiValue;
 use napi::sys;
@@ -114,7 +114,16 @@ pub fn with_value<T>(value: &JsString, work: impl FnOnce(&str) -> Result<T>) -> 
 
 /// JSON text handed to JS as a string, straight from the bytes that hold it (a stored value, or
 /// a batch of change events).
-pub struct JsonText<T: AsRef<str> = Json>(pub T);
+pub struct JsonText<T: AsRef<str>>(pub T);
+
+/// A stored record's value, as text for `JsonText`.
+pub struct ValueOf(pub Record);
+
+impl AsRef<str> for ValueOf {
+    fn as_ref(&self) -> &str {
+        self.0.value()
+    }
+}
 
 impl<T: AsRef<str>> ToNapiValue for JsonText<T> {
     unsafe fn to_napi_value(env: sys::napi_env, text: Self) -> napi::Result<sys::napi_value> {

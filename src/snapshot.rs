@@ -3,7 +3,7 @@ use std::sync::Arc;
 use actor_store_core::json;
 use actor_store_core::snapshot::parse_actors;
 use actor_store_core::snapshot::push_actors;
-use actor_store_core::ActorData;
+use actor_store_core::Record;
 use actor_store_core::Snapshot;
 use actor_store_core::StoreHandle;
 use napi_derive::napi;
@@ -86,11 +86,11 @@ impl NativeRestore {
 /// A large `getAll` result held in Rust and read by JS in slices.
 #[napi]
 pub struct NativeActorList {
-    actors: Vec<ActorData>,
+    actors: Vec<Record>,
 }
 
 impl NativeActorList {
-    pub fn new(actors: Vec<ActorData>) -> Self {
+    pub fn new(actors: Vec<Record>) -> Self {
         Self { actors }
     }
 }

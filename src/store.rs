@@ -115,7 +115,7 @@ impl NativeStore {
     pub fn get(&self, actor_type: String, id: String) -> Result<Option<String>> {
         let store = self.handle.store().map_err(to_native)?;
         let record = store.get(&actor_type, &id).map_err(to_native)?;
-        Ok(record.map(|record| json::actor(&id, &record)))
+        Ok(record.map(|record| json::actor(&record)))
     }
 
     /// Returns the new version.
@@ -138,7 +138,7 @@ impl NativeStore {
     pub fn delete(&self, actor_type: String, id: String) -> Result<Option<String>> {
         let store = self.handle.store().map_err(to_native)?;
         let record = store.delete(&actor_type, &id).map_err(to_native)?;
-        Ok(record.map(|record| json::actor(&id, &record)))
+        Ok(record.map(|record| json::actor(&record)))
     }
 
     /// Every actor of a type: one JSON array, or — past what one JS string can hold — a list
@@ -147,7 +147,7 @@ impl NativeStore {
     pub fn get_all(&self, actor_type: String) -> Result<Either<String, NativeActorList>> {
         let store = self.handle.store().map_err(to_native)?;
         let actors = store.get_all(&actor_type).map_err(to_native)?;
-        let size: usize = actors.iter().map(|actor| actor.id.len() + actor.value.len() + 40).sum();
+        let size: usize = actors.iter().map(|actor| actor.id().len() + actor.value().len() + 40).sum();
         Ok(if size < ONE_STRING_LIMIT {
             Either::A(json::actors(&actors))
         } else {

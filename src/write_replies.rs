@@ -43,8 +43,8 @@ pub fn outcomes_json(outcomes: &Outcomes) -> String {
             Ok(WriteOutcome::Deleted(None)) => out.push_str("null"),
             Ok(WriteOutcome::Deleted(Some(record))) => {
                 out.push_str("{\"value\":");
-                out.push_str(&record.value);
-                let _ = write!(out, ",\"version\":{}}}", record.version);
+                out.push_str(record.value());
+                let _ = write!(out, ",\"version\":{}}}", record.version());
             }
             Err(error) => {
                 push_string(&mut out, error.code());

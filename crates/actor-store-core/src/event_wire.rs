@@ -41,9 +41,9 @@ pub fn push_event(out: &mut String, event: &ChangeEvent) {
     push_string(out, &event.actor_id);
     for record in [&event.previous, &event.next].into_iter().flatten() {
         out.push(',');
-        out.push_str(&record.value);
+        out.push_str(record.value());
         out.push(',');
-        out.push_str(digits.format(record.version));
+        out.push_str(digits.format(record.version()));
     }
     out.push(',');
     out.push_str(digits.format(event.timestamp));
@@ -109,8 +109,8 @@ mod tests {
 
     #[test]
     fn every_operation_round_trips_to_the_api_shape() {
-        let old = Record { value: "{\"n\":[1,null]}".into(), version: 3 };
-        let new = Record { value: "\"s\"".into(), version: 4 };
+        let old = Record::new("ключ", "{\"n\":[1,null]}", 3);
+        let new = Record::new("ключ", "\"s\"", 4);
         let base =
             json!({ "sequence": 7, "actorType": "t:\"x\"", "actorId": "ключ", "timestamp": 1_700_000_000_123_u64 });
         let with = |extra: Value| {

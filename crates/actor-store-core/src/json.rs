@@ -3,7 +3,6 @@
 
 use std::fmt::Write;
 
-use crate::model::ActorData;
 use crate::model::Record;
 
 /// Appends `text` as a JSON string literal.
@@ -33,34 +32,30 @@ pub fn push_string(out: &mut String, text: &str) {
 }
 
 /// `{"id":…,"value":…,"version":…}` — the shape of ActorData in the API.
-pub fn push_actor(out: &mut String, id: &str, record: &Record) {
+pub fn push_actor(out: &mut String, record: &Record) {
     out.push_str("{\"id\":");
-    push_string(out, id);
+    push_string(out, record.id());
     out.push_str(",\"value\":");
-    out.push_str(&record.value);
-    let _ = write!(out, ",\"version\":{}}}", record.version);
+    out.push_str(record.value());
+    let _ = write!(out, ",\"version\":{}}}", record.version());
 }
 
-pub fn actor(id: &str, record: &Record) -> String {
-    let mut out = String::with_capacity(id.len() + record.value.len() + 40);
-    push_actor(&mut out, id, record);
+pub fn actor(record: &Record) -> String {
+    let mut out = String::with_capacity(record.id().len() + record.value().len() + 40);
+    push_actor(&mut out, record);
     out
 }
 
 /// A JSON array of actors.
-pub fn actors(actors: &[ActorData]) -> String {
-    let size: usize = actors.iter().map(|a| a.id.len() + a.value.len() + 40).sum();
+pub fn actors(actors: &[Record]) -> String {
+    let size: usize = actors.iter().map(|a| a.id().len() + a.value().len() + 40).sum();
     let mut out = String::with_capacity(size + 2);
     out.push('[');
-    for (index, data) in actors.iter().enumerate() {
+    for (index, record) in actors.iter().enumerate() {
         if index > 0 {
             out.push(',');
         }
-        out.push_str("{\"id\":");
-        push_string(&mut out, &data.id);
-        out.push_str(",\"value\":");
-        out.push_str(&data.value);
-        let _ = write!(out, ",\"version\":{}}}", data.version);
+        push_actor(&mut out, record);
     }
     out.push(']');
     out
@@ -87,8 +82,8 @@ mod tests {
 
     #[test]
     fn actor_json_has_the_api_shape() {
-        let record = Record { value: "{\"n\":1}".into(), version: 3 };
-        let parsed: serde_json::Value = serde_json::from_str(&actor("u\"1", &record)).unwrap();
+        let record = Record::new("u\"1", "{\"n\":1}", 3);
+        let parsed: serde_json::Value = serde_json::from_str(&actor(&record)).unwrap();
         assert_eq!(parsed, serde_json::json!({ "id": "u\"1", "value": { "n": 1 }, "version": 3 }));
     }
 }

@@ -2,6 +2,7 @@
 //! stream with replay. No N-API here; the binding crate converts and delegates.
 
 mod actor_id;
+mod actor_map;
 pub mod cdc;
 pub mod commit_queue;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod json;
 mod json_syntax;
 pub mod limits;
 pub mod model;
+mod record;
 pub mod registry;
 mod restore;
 pub mod snapshot;
@@ -30,7 +32,6 @@ pub use error::Result;
 pub use error::StoreError;
 pub use handle::StoreHandle;
 pub use journal::Journal;
-pub use model::ActorData;
 pub use model::CdcStats;
 pub use model::ChangeEvent;
 pub use model::Json;

@@ -1,26 +1,12 @@
 use std::sync::Arc;
 
 pub use crate::actor_id::ActorId;
+pub use crate::record::Record;
 
 /// Validated JSON text. Shared, never copied, between the state, the change log and readers.
 /// An `Arc` without a weak count: one word less in every value's allocation, which for small
 /// values is often the difference of a whole allocator size class.
 pub type Json = triomphe::Arc<str>;
-
-/// The stored state of one actor.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record {
-    pub value: Json,
-    pub version: u64,
-}
-
-/// One actor as the API returns it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ActorData {
-    pub id: ActorId,
-    pub value: Json,
-    pub version: u64,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {

@@ -51,7 +51,7 @@ pub fn plan<'a, B: StorageBackend>(backend: &B, wanted: &Wanted<'a>) -> Plan<'a>
     let mut plan = Plan { removals: Vec::new(), inserts: Vec::new(), updates: Vec::new() };
     backend.scan(&mut |actor_type, id, record| match wanted.get(&(&**actor_type, &**id)) {
         None => plan.removals.push((actor_type.clone(), id.clone())),
-        Some(actor) if actor.value != record.value || actor.version != record.version => plan.updates.push(actor),
+        Some(actor) if &*actor.value != record.value() || actor.version != record.version() => plan.updates.push(actor),
         Some(_) => {}
     });
     let mut wanted_in_order: Vec<_> = wanted.values().copied().collect();

@@ -18,7 +18,6 @@ use crate::journal::Journal;
 use crate::limits;
 use crate::limits::check_key;
 use crate::limits::check_value;
-use crate::model::ActorData;
 use crate::model::ActorId;
 use crate::model::CdcStats;
 use crate::model::Json;
@@ -107,12 +106,11 @@ impl<B: StorageBackend> Store<B> {
         }
     }
 
-    fn check_write(&self, actor_type: &str, id: &str, value: &str) -> Result<Json> {
+    fn check_write(&self, actor_type: &str, id: &str, value: &str) -> Result<()> {
         self.check_open()?;
         check_key("actorType", actor_type)?;
         check_key("id", id)?;
-        check_value(value)?;
-        Ok(Json::from(value))
+        check_value(value)
     }
 
     /// Adds a new actor at version 0.
@@ -199,7 +197,8 @@ impl<B: StorageBackend> Store<B> {
     }
 
     fn insert_committed(&self, actor_type: &str, id: &str, value: &str, write: Write) -> Result<(u64, u64)> {
-        let record = Record { value: self.check_write(actor_type, id, value)?, version: 0 };
+        self.check_write(actor_type, id, value)?;
+        let record = Record::new(id, value, 0);
         let sequencer = self.changes.sequencer();
         let mut sequence = 0;
         let _writing = self.gate.read();
@@ -219,17 +218,17 @@ impl<B: StorageBackend> Store<B> {
         expected: Option<u64>,
         write: Write,
     ) -> Result<(u64, u64)> {
-        let value = self.check_write(actor_type, id, value)?;
+        self.check_write(actor_type, id, value)?;
         let sequencer = self.changes.sequencer();
         let (mut version, mut sequence) = (0, 0);
         let _writing = self.gate.read();
         let updated = self.backend.update(actor_type, id, |actor_type, id, current| {
-            if let Some(expected) = expected.filter(|&expected| expected != current.version) {
-                return Err(StoreError::VersionMismatch { expected, actual: current.version });
+            if let Some(expected) = expected.filter(|&expected| expected != current.version()) {
+                return Err(StoreError::VersionMismatch { expected, actual: current.version() });
             }
-            let next = Record { value, version: current.version + 1 };
+            let next = current.next(value, current.version() + 1);
             sequence = sequencer.append(Operation::Update, actor_type, id, Some(current), Some(&next), write)?;
-            version = next.version;
+            version = next.version();
             Ok(next)
         });
         sequencer.publish();
@@ -253,7 +252,7 @@ impl<B: StorageBackend> Store<B> {
         Ok((removed, sequence))
     }
 
-    pub fn get_all(&self, actor_type: &str) -> Result<Vec<ActorData>> {
+    pub fn get_all(&self, actor_type: &str) -> Result<Vec<Record>> {
         self.check_open()?;
         check_key("actorType", actor_type)?;
         Ok(self.backend.get_all(actor_type))
@@ -268,8 +267,8 @@ impl<B: StorageBackend> Store<B> {
             actors.push(SnapshotActor {
                 actor_type: actor_type.clone(),
                 id: id.clone(),
-                value: record.value.clone(),
-                version: record.version,
+                value: Json::from(record.value()),
+                version: record.version(),
             });
         });
         Ok(Snapshot { sequence: self.changes.sequencer().next_sequence(), actors })
@@ -305,14 +304,14 @@ impl<B: StorageBackend> Store<B> {
                 })?;
             }
             for actor in &plan.inserts {
-                let record = Record { value: actor.value.clone(), version: actor.version };
+                let record = Record::new(&actor.id, &actor.value, actor.version);
                 self.backend.insert(&actor.actor_type, &actor.id, record.clone(), |actor_type, id| {
                     append(Operation::Insert, actor_type, id, None, Some(&record))
                 })?;
             }
             for actor in &plan.updates {
                 self.backend.update(&actor.actor_type, &actor.id, |actor_type, id, current| {
-                    let next = Record { value: actor.value.clone(), version: actor.version };
+                    let next = current.next(&actor.value, actor.version);
                     append(Operation::Update, actor_type, id, Some(current), Some(&next))?;
                     Ok(next)
                 })?;

@@ -86,7 +86,7 @@ fn failed_operations_take_no_sequence_and_emit_nothing() {
     assert_eq!(store.delete("t", "missing").unwrap(), None);
     assert_eq!(store.cdc_stats().unwrap().current_sequence, 1);
     assert!(drain(&mut subscription).is_empty());
-    assert_eq!(&*store.get("t", "x").unwrap().unwrap().value, "1");
+    assert_eq!(store.get("t", "x").unwrap().unwrap().value(), "1");
     store.update("t", "x", "3").unwrap();
     assert_eq!(take(&mut subscription, 1)[0]["sequence"], 1);
 }
@@ -97,8 +97,8 @@ fn keys_with_separators_never_collide() {
     let store = handle.store().unwrap();
     store.insert("a:b", "c", "1").unwrap();
     store.insert("a", "b:c", "2").unwrap();
-    assert_eq!(&*store.get("a:b", "c").unwrap().unwrap().value, "1");
-    assert_eq!(&*store.get("a", "b:c").unwrap().unwrap().value, "2");
+    assert_eq!(store.get("a:b", "c").unwrap().unwrap().value(), "1");
+    assert_eq!(store.get("a", "b:c").unwrap().unwrap().value(), "2");
     assert_eq!(store.get_all("a").unwrap().len(), 1);
 }
 

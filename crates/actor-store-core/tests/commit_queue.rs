@@ -70,7 +70,7 @@ fn outcomes_come_back_in_submission_order_with_their_tickets() {
     assert!(matches!(results[4], Err(StoreError::KeyAlreadyExists { .. })));
     assert!(matches!(results[5], Err(StoreError::NotFound { .. })));
     match results[6] {
-        Ok(WriteOutcome::Deleted(Some(record))) => assert_eq!((&*record.value, record.version), ("3", 2)),
+        Ok(WriteOutcome::Deleted(Some(record))) => assert_eq!((record.value(), record.version()), ("3", 2)),
         other => panic!("delete returned {other:?}"),
     }
     assert_eq!(results[7], &Ok(WriteOutcome::Deleted(None)));
@@ -123,7 +123,7 @@ fn writers_on_many_threads_each_get_every_answer_and_no_version_is_lost() {
         .collect();
     versions.sort_unstable();
     assert_eq!(versions, (1..=2000).collect::<Vec<_>>());
-    assert_eq!(handle.store().unwrap().get("t", "counter").unwrap().unwrap().version, 2000);
+    assert_eq!(handle.store().unwrap().get("t", "counter").unwrap().unwrap().version(), 2000);
     let mut replay = handle.subscribe(&SubscriptionOptions { start: StartPosition::Beginning, ..Default::default() });
     assert_eq!(take(replay.as_mut().unwrap(), 2001).len(), 2001);
 }
@@ -139,5 +139,5 @@ fn a_closed_handle_refuses_new_writes_and_the_store_keeps_serving_others() {
     assert_eq!(refused, Err(StoreError::StoreClosed));
     submit(&other, &sink, 1, "a", WriteOp::Insert("1".into()));
     assert_eq!(receive(&receiver, 1), vec![(1, Ok(WriteOutcome::Version(0)))]);
-    assert_eq!(other.store().unwrap().get("t", "a").unwrap().unwrap().version, 0);
+    assert_eq!(other.store().unwrap().get("t", "a").unwrap().unwrap().version(), 0);
 }

@@ -34,7 +34,7 @@ fn writer(handle: &actor_store_core::StoreHandle, seed: usize) -> usize {
             0 => store.insert(actor_type, &id, &value).map(|_| ()),
             1 => store.update(actor_type, &id, &value).map(|_| ()),
             2 => match store.get(actor_type, &id).unwrap() {
-                Some(current) => store.update_versioned(actor_type, &id, &value, current.version).map(|_| ()),
+                Some(current) => store.update_versioned(actor_type, &id, &value, current.version()).map(|_| ()),
                 None => Err(StoreError::NotFound { actor_type: String::new(), id: String::new() }),
             },
             _ => store.delete(actor_type, &id).unwrap().map(|_| ()).ok_or(StoreError::StoreClosed),
@@ -96,8 +96,8 @@ fn concurrent_writers_yield_one_gapless_ordered_stream() {
     let mut actual = HashMap::new();
     for actor_type in ["a", "b"] {
         for actor in store.get_all(actor_type).unwrap() {
-            let value: Value = serde_json::from_str(&actor.value).unwrap();
-            actual.insert((actor_type.to_owned(), actor.id.to_string()), (value, actor.version));
+            let value: Value = serde_json::from_str(actor.value()).unwrap();
+            actual.insert((actor_type.to_owned(), actor.id().to_string()), (value, actor.version()));
         }
     }
     assert_eq!(mirror, actual);

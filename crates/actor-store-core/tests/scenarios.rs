@@ -18,11 +18,11 @@ fn scenario_1_basic_crud() {
     let store = handle.store().unwrap();
     assert_eq!(store.insert("users", "user:1", &json(json!({"name": "Alice"}))).unwrap(), 0);
     let got = store.get("users", "user:1").unwrap().unwrap();
-    assert_eq!((&*got.value, got.version), ("{\"name\":\"Alice\"}", 0));
+    assert_eq!((got.value(), got.version()), ("{\"name\":\"Alice\"}", 0));
     assert_eq!(store.update("users", "user:1", &json(json!({"name": "Alice", "age": 30}))).unwrap(), 1);
     let deleted = store.delete("users", "user:1").unwrap().unwrap();
-    assert_eq!(deleted.version, 1);
-    let value: Value = serde_json::from_str(&deleted.value).unwrap();
+    assert_eq!(deleted.version(), 1);
+    let value: Value = serde_json::from_str(deleted.value()).unwrap();
     assert_eq!(value, json!({"name": "Alice", "age": 30}));
     assert_eq!(store.get("users", "user:1").unwrap(), None);
     assert_eq!(store.delete("users", "user:1").unwrap(), None);
@@ -40,14 +40,14 @@ fn scenario_2_version_conflict() {
     }
     let a = store.get("users", "user:1").unwrap().unwrap();
     let b = store.get("users", "user:1").unwrap().unwrap();
-    assert_eq!((a.version, b.version), (5, 5));
+    assert_eq!((a.version(), b.version()), (5, 5));
     assert_eq!(store.update_versioned("users", "user:1", "{\"balance\":100}", 5).unwrap(), 6);
     let conflict = store.update_versioned("users", "user:1", "{\"balance\":200}", 5).unwrap_err();
     assert_eq!(conflict, StoreError::VersionMismatch { expected: 5, actual: 6 });
-    assert_eq!(&*store.get("users", "user:1").unwrap().unwrap().value, "{\"balance\":100}");
+    assert_eq!(store.get("users", "user:1").unwrap().unwrap().value(), "{\"balance\":100}");
     // Retry after reading the latest version succeeds.
     let latest = store.get("users", "user:1").unwrap().unwrap();
-    assert_eq!(store.update_versioned("users", "user:1", "{\"balance\":200}", latest.version).unwrap(), 7);
+    assert_eq!(store.update_versioned("users", "user:1", "{\"balance\":200}", latest.version()).unwrap(), 7);
 }
 
 #[test]
@@ -113,7 +113,7 @@ fn scenario_6_get_all() {
     store.insert("orders", "user:0", "99").unwrap();
     let all = store.get_all("users").unwrap();
     assert_eq!(all.len(), 5);
-    let mut ids: Vec<_> = all.iter().map(|a| a.id.to_string()).collect();
+    let mut ids: Vec<_> = all.iter().map(|a| a.id().to_string()).collect();
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 5);
@@ -134,9 +134,9 @@ fn scenario_7_hundred_threads_cas_increment_one_counter() {
                 let mut conflicts = 0u64;
                 loop {
                     let current = store.get("counters", "counter").unwrap().unwrap();
-                    let value: Value = serde_json::from_str(&current.value).unwrap();
+                    let value: Value = serde_json::from_str(current.value()).unwrap();
                     let next = json!({"count": value["count"].as_i64().unwrap() + 1});
-                    match store.update_versioned("counters", "counter", &next.to_string(), current.version) {
+                    match store.update_versioned("counters", "counter", &next.to_string(), current.version()) {
                         Ok(_) => return conflicts,
                         Err(StoreError::VersionMismatch { .. }) => conflicts += 1,
                         Err(other) => panic!("unexpected {other}"),
@@ -150,8 +150,8 @@ fn scenario_7_hundred_threads_cas_increment_one_counter() {
     }
     let store = handle.store().unwrap();
     let last = store.get("counters", "counter").unwrap().unwrap();
-    assert_eq!(&*last.value, "{\"count\":100}");
-    assert_eq!(last.version, 100);
+    assert_eq!(last.value(), "{\"count\":100}");
+    assert_eq!(last.version(), 100);
     // One insert and exactly 100 successful updates: failed CAS attempts emit nothing.
     assert_eq!(store.cdc_stats().unwrap().total_events, 101);
 }

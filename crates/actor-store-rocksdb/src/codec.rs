@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use actor_store_core::limits::MAX_KEY_BYTES;
+use actor_store_core::limits::MAX_VALUE_BYTES;
 use actor_store_core::ActorId;
 use actor_store_core::ChangeEvent;
 use actor_store_core::Operation;
@@ -42,15 +44,24 @@ pub fn decode_log_key(key: &[u8]) -> Result<u64, StoreError> {
 
 /// Appends a record as stored: version, then the JSON text.
 pub fn push_record_value(out: &mut Vec<u8>, record: &Record) {
-    out.extend_from_slice(&record.version.to_be_bytes());
-    out.extend_from_slice(record.value.as_bytes());
+    out.extend_from_slice(&record.version().to_be_bytes());
+    out.extend_from_slice(record.value().as_bytes());
 }
 
-pub fn decode_record(bytes: &[u8]) -> Result<Record, StoreError> {
+/// The record of actor `id` stored as `bytes`.
+pub fn decode_record(id: &str, bytes: &[u8]) -> Result<Record, StoreError> {
     let mut reader = Reader::new(bytes);
     let version = reader.u64()?;
     let value = reader.str(reader.remaining())?;
-    Ok(Record { value: value.into(), version })
+    checked_record(id, value, version)
+}
+
+/// A record read from disk, whose sizes the store's limits bound (a damaged file may not).
+fn checked_record(id: &str, value: &str, version: u64) -> Result<Record, StoreError> {
+    if id.len() > MAX_KEY_BYTES || value.len() > MAX_VALUE_BYTES {
+        return Err(corrupt("an actor's id or value is larger than the store allows"));
+    }
+    Ok(Record::new(id, value, version))
 }
 
 /// Operation, timestamp, type, id, then previous and next records when present.
@@ -78,9 +89,9 @@ pub fn push_event_value(out: &mut Vec<u8>, event: &ChangeEvent) {
             None => out.push(0),
             Some(record) => {
                 out.push(1);
-                out.extend_from_slice(&record.version.to_be_bytes());
-                out.extend_from_slice(&(record.value.len() as u32).to_be_bytes());
-                out.extend_from_slice(record.value.as_bytes());
+                out.extend_from_slice(&record.version().to_be_bytes());
+                out.extend_from_slice(&(record.value().len() as u32).to_be_bytes());
+                out.extend_from_slice(record.value().as_bytes());
             }
         }
     }
@@ -98,13 +109,14 @@ pub fn decode_event(sequence: u64, bytes: &[u8]) -> Result<ChangeEvent, StoreErr
     let type_len = reader.u32()? as usize;
     let actor_type: Arc<str> = reader.str(type_len)?.into();
     let id_len = reader.u32()? as usize;
-    let actor_id = ActorId::from(reader.str(id_len)?);
+    let id = reader.str(id_len)?;
+    let actor_id = ActorId::from(id);
     let mut records = [None, None];
     for slot in &mut records {
         if reader.u8()? == 1 {
             let version = reader.u64()?;
             let len = reader.u32()? as usize;
-            *slot = Some(Record { value: reader.str(len)?.into(), version });
+            *slot = Some(checked_record(id, reader.str(len)?, version)?);
         }
     }
     let [previous, next] = records;
@@ -179,11 +191,20 @@ mod tests {
             operation: Operation::Update,
             actor_type: "t".into(),
             actor_id: "i".into(),
-            previous: Some(Record { value: "1".into(), version: 3 }),
-            next: Some(Record { value: "{\"a\":2}".into(), version: 4 }),
+            previous: Some(Record::new("i", "1", 3)),
+            next: Some(Record::new("i", "{\"a\":2}", 4)),
             timestamp: 1_700_000_000_000,
         };
         assert_eq!(decode_event(9, &event_value(&event)).unwrap(), event);
         assert_eq!(decode_event(9, &event_value(&event)[..10]).unwrap_err().code(), "STORE_CORRUPTED");
+    }
+
+    #[test]
+    fn records_beyond_the_limits_are_corrupt_not_a_panic() {
+        let long_id = "i".repeat(MAX_KEY_BYTES + 1);
+        let mut value = Vec::new();
+        push_record_value(&mut value, &Record::new("i", "1", 2));
+        assert_eq!(decode_record(&long_id, &value).unwrap_err().code(), "STORE_CORRUPTED");
+        assert_eq!(decode_record("i", &value).unwrap(), Record::new("i", "1", 2));
     }
 }

@@ -3,7 +3,6 @@ use std::path::Path;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use actor_store_core::ActorId;
 use actor_store_core::Journal;
 use actor_store_core::MemoryBackend;
 use actor_store_core::MemoryStore;
@@ -95,7 +94,7 @@ fn load_actors(db: &DB) -> Result<MemoryBackend> {
                 backend.load(&done, std::mem::take(&mut actors));
             }
         }
-        actors.push((ActorId::from(id), codec::decode_record(&value)?));
+        actors.push(codec::decode_record(id, &value)?);
     }
     if let Some(last) = current_type {
         backend.load(&last, actors);

@@ -61,9 +61,9 @@ fn reopen_restores_actors_versions_and_the_sequence() {
     let handle = open(&dir);
     let store = handle.store().unwrap();
     let bob = store.get("users", "user:2").unwrap().unwrap();
-    assert_eq!((&*bob.value, bob.version), ("{\"name\":\"Bobby\"}", 1));
-    assert_eq!(store.get("users", "user:1").unwrap().unwrap().version, 0);
-    assert_eq!(&*store.get("a:b", "c").unwrap().unwrap().value, "1");
+    assert_eq!((bob.value(), bob.version()), ("{\"name\":\"Bobby\"}", 1));
+    assert_eq!(store.get("users", "user:1").unwrap().unwrap().version(), 0);
+    assert_eq!(store.get("a:b", "c").unwrap().unwrap().value(), "1");
     assert_eq!(store.get("a", "b:c").unwrap(), None);
     assert_eq!(store.cdc_stats().unwrap().current_sequence, 6);
     // The sequence continues, never reused.
@@ -164,7 +164,7 @@ fn restore_makes_the_state_exactly_the_snapshot_and_survives_reopen() {
     assert_eq!(store.restore(&snapshot).unwrap(), 3);
     assert_eq!(store.get("temp", "1").unwrap(), None);
     let three = store.get("users", "3").unwrap().unwrap();
-    assert_eq!((&*three.value, three.version), ("33", 1));
+    assert_eq!((three.value(), three.version()), ("33", 1));
     assert_eq!(store.cdc_stats().unwrap().current_sequence, before + 3, "restores take new sequences");
     handle.close();
     let handle = open(&dir);
@@ -185,7 +185,7 @@ fn a_checkpoint_opens_as_a_copy() {
     handle.store().unwrap().checkpoint(&target).unwrap();
     handle.store().unwrap().update("t", "x", "\"later\"").unwrap();
     let restored = open_shared(&target, options()).unwrap();
-    assert_eq!(&*restored.store().unwrap().get("t", "x").unwrap().unwrap().value, "\"kept\"");
+    assert_eq!(restored.store().unwrap().get("t", "x").unwrap().unwrap().value(), "\"kept\"");
     assert_eq!(restored.store().unwrap().cdc_stats().unwrap().current_sequence, 1);
 }
 
