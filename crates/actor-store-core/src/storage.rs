@@ -97,6 +97,7 @@ impl StorageBackend for MemoryBackend {
     where
         F: FnOnce(&Arc<str>, &ActorId) -> Result<()>,
     {
+        debug_assert_eq!(record.id(), id, "a record is inserted under its own id");
         let map = self.type_map(actor_type);
         let exists = || StoreError::KeyAlreadyExists { actor_type: actor_type.into(), id: id.into() };
         map.value.insert_with(record, || commit(&map.name, &ActorId::from(id)), exists)
