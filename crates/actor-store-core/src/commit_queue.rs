@@ -2,6 +2,8 @@
 //! applies them in arrival order, writes the whole group to the journal in one atomic write, makes
 //! it durable with a single sync (with `durability: 'sync'`, one fsync for every write that queued
 //! up during the previous one), and hands the outcomes back to each caller's sink in one batch.
+//! While writes keep coming, a second thread runs each group's sync so that the commit thread
+//! applies the next group meanwhile; a lone write is synced on the commit thread itself.
 
 use std::panic::catch_unwind;
 use std::panic::AssertUnwindSafe;
