@@ -156,6 +156,53 @@ mod tests {
         assert_eq!(map.get("a").map(|r| (r.value().to_owned(), r.version())), Some(("1".to_owned(), 0)));
     }
 
+    /// OS threads inserting (so the tables grow and rehash), reading and incrementing at once:
+    /// every read finds the record of the id it asked for, and no increment is lost.
+    #[test]
+    fn concurrent_writers_and_readers_on_real_threads() {
+        const WRITERS: usize = 4;
+        const PER_WRITER: usize = 5_000;
+        const COUNTERS: usize = 16;
+        const INCREMENTS: u64 = 2_000;
+        let map = ActorMap::default();
+        for c in 0..COUNTERS {
+            map.insert_with(Record::new(&format!("counter-{c}"), "0", 0), || Ok::<_, ()>(()), || ()).unwrap();
+        }
+        std::thread::scope(|scope| {
+            for w in 0..WRITERS {
+                let map = &map;
+                scope.spawn(move || {
+                    for i in 0..PER_WRITER {
+                        let id = format!("w{w}-{i}");
+                        map.insert_with(Record::new(&id, &i.to_string(), 0), || Ok::<_, ()>(()), || ()).unwrap();
+                    }
+                });
+                scope.spawn(move || {
+                    for i in 0..INCREMENTS {
+                        let id = format!("counter-{}", (i as usize + w) % COUNTERS);
+                        map.update_with(&id, |r| Ok::<_, ()>(r.next("0", r.version() + 1)), || ()).unwrap();
+                    }
+                });
+            }
+            let map = &map;
+            scope.spawn(move || {
+                for round in 0..20_000 {
+                    let id = format!("w{}-{}", round % WRITERS, round % PER_WRITER);
+                    if let Some(record) = map.get(&id) {
+                        assert_eq!(record.id(), id);
+                        assert_eq!(record.value(), (round % PER_WRITER).to_string());
+                    }
+                }
+            });
+        });
+        assert_eq!(map.len(), COUNTERS + WRITERS * PER_WRITER);
+        let mut total = 0;
+        for c in 0..COUNTERS {
+            total += map.get(&format!("counter-{c}")).unwrap().version();
+        }
+        assert_eq!(total, WRITERS as u64 * INCREMENTS, "every increment counted once");
+    }
+
     #[test]
     fn loads_into_a_presized_map() {
         let map = ActorMap::with_capacity(5000);
