@@ -127,7 +127,8 @@ fn run<B: StorageBackend>(queue: &Receiver<WriteRequest<B>>) {
         } else {
             let durable = catch_unwind(AssertUnwindSafe(|| store.make_durable(written.last_sequence)))
                 .unwrap_or_else(|_| Err(StoreError::Internal("syncing a group of async writes panicked".into())));
-            settle(&mut written, durable);
+            // A sink that panics must not end the thread: later writes still need it.
+            let _ = catch_unwind(AssertUnwindSafe(|| settle(&mut written, durable)));
         }
     }
 }
@@ -163,7 +164,9 @@ fn start_syncer<B: StorageBackend>() -> Syncer<B> {
                 let mut written = vec![first];
                 written.extend(receiver.try_iter());
                 let groups = written.len();
-                sync_and_answer(written);
+                // Whatever happens in there, the count must come down, or every later group would
+                // wait for this thread.
+                let _ = catch_unwind(AssertUnwindSafe(|| sync_and_answer(written)));
                 counter.fetch_sub(groups, Ordering::AcqRel);
             }
         })

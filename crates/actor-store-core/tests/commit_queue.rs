@@ -141,3 +141,36 @@ fn a_closed_handle_refuses_new_writes_and_the_store_keeps_serving_others() {
     assert_eq!(receive(&receiver, 1), vec![(1, Ok(WriteOutcome::Version(0)))]);
     assert_eq!(other.store().unwrap().get("t", "a").unwrap().unwrap().version(), 0);
 }
+
+/// Panics on its first delivery, then forwards like `Collect`.
+struct PanicsOnce {
+    panicked: std::sync::atomic::AtomicBool,
+    forward: mpsc::Sender<Outcomes>,
+}
+
+impl ReplySink for PanicsOnce {
+    fn deliver(&self, outcomes: Outcomes) {
+        if !self.panicked.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            panic!("a sink that fails");
+        }
+        self.forward.send(outcomes).unwrap();
+    }
+}
+
+#[test]
+fn a_sink_that_panics_does_not_stop_the_commit_thread() {
+    let handle = Arc::new(open(1024));
+    let (forward, receiver) = mpsc::channel();
+    let sink: Arc<dyn ReplySink> = Arc::new(PanicsOnce { panicked: false.into(), forward });
+    submit(&handle, &sink, 0, "a", WriteOp::Insert("1".into()));
+    // Wait until the first answer has been attempted (the write is applied before it).
+    let store = handle.store().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while store.get("t", "a").unwrap().is_none() {
+        assert!(std::time::Instant::now() < deadline, "the first write was applied");
+        thread::sleep(Duration::from_millis(1));
+    }
+    submit(&handle, &sink, 1, "a", WriteOp::Update("2".into()));
+    let answered = receive(&receiver, 1);
+    assert_eq!(answered, vec![(1, Ok(WriteOutcome::Version(1)))]);
+}
