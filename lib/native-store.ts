@@ -199,21 +199,11 @@ export class ActorStore implements ActorStoreApi {
 
   /** `insert` off the event loop: the write (and, with `durability: 'sync'`, its fsync) runs on a worker thread. */
   insertAsync<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): Promise<ActorData<T>> {
-    try {
-      const json = checkWrite(this.#closed, actorType, id, value)
-      return this.#writeAsync('insert', actorType, id, json) as Promise<ActorData<T>>
-    } catch (error) {
-      return Promise.reject(error)
-    }
+    return this.#writeAsync('insert', actorType, id, () => checkWrite(this.#closed, actorType, id, value))
   }
 
   updateAsync<T extends JsonValue = JsonValue>(actorType: string, id: string, value: T): Promise<ActorData<T>> {
-    try {
-      const json = checkWrite(this.#closed, actorType, id, value)
-      return this.#writeAsync('update', actorType, id, json) as Promise<ActorData<T>>
-    } catch (error) {
-      return Promise.reject(error)
-    }
+    return this.#writeAsync('update', actorType, id, () => checkWrite(this.#closed, actorType, id, value))
   }
 
   updateVersionedAsync<T extends JsonValue = JsonValue>(
@@ -222,33 +212,41 @@ export class ActorStore implements ActorStoreApi {
     value: T,
     expectedVersion: number,
   ): Promise<ActorData<T>> {
-    try {
+    const check = () => {
       const json = checkWrite(this.#closed, actorType, id, value)
       checkExpectedVersion(expectedVersion)
-      return this.#writeAsync('updateVersioned', actorType, id, json, expectedVersion) as Promise<ActorData<T>>
-    } catch (error) {
-      return Promise.reject(error)
+      return json
     }
+    return this.#writeAsync('updateVersioned', actorType, id, check, expectedVersion)
   }
 
   deleteAsync<T extends JsonValue = JsonValue>(actorType: string, id: string): Promise<ActorData<T> | undefined> {
-    try {
+    const check = () => {
       checkActor(this.#closed, actorType, id)
-      return this.#writeAsync('delete', actorType, id) as Promise<ActorData<T> | undefined>
-    } catch (error) {
-      return Promise.reject(error)
+      return undefined
     }
+    return this.#writeAsync('delete', actorType, id, check)
   }
 
-  #writeAsync(
+  /**
+   * Queues a write once `check` passes (it throws on bad input, and returns the value's JSON, or
+   * undefined for a delete). Bad input rejects the promise rather than throwing.
+   */
+  #writeAsync<R>(
     kind: WriteKind,
     actorType: string,
     id: string,
-    json?: string,
+    check: () => string | undefined,
     expectedVersion?: number,
-  ): Promise<ActorData | undefined> {
+  ): Promise<R> {
+    let json: string | undefined
+    try {
+      json = check()
+    } catch (error) {
+      return Promise.reject(error)
+    }
     this.#writes ??= new AsyncWrites(this.#native, this.#calls, this.#fast)
-    return this.#writes.submit(kind, actorType, id, json, expectedVersion)
+    return this.#writes.submit(kind, actorType, id, json, expectedVersion) as Promise<R>
   }
 
   createSnapshot(): Snapshot {

@@ -16,7 +16,7 @@ const WRITE_CHUNK = 1 << 20
 const READ_CHUNK = 1 << 20
 /** Longest header line read; a longer first line is not a snapshot header (no need to read it all). */
 const MAX_HEADER_LINE = 4096
-/** Longest actor line: a value at its size limit plus two keys at theirs, all escaped (\uXXXX). */
+/** Longest actor line: a value at its size limit plus two keys at theirs, each key character escaped in six (a \u escape). */
 const MAX_ACTOR_LINE = MAX_VALUE_BYTES + 2 * 6 * MAX_KEY_BYTES + 256
 
 export interface SnapshotProgress {
