@@ -56,7 +56,7 @@ export function judgeTargets(results) {
     'durable-group-commit',
     'durable group-committed writes ≥ 1.5× lmdb-js async durable put',
     { measured: x(durable), ratio: durable, met: Number.isFinite(durable) ? durable >= 1.5 : null },
-    `${Math.round(grouped?.opsPerSec ?? Number.NaN).toLocaleString('en')} vs ${Math.round(lmdbAsync?.opsPerSec ?? Number.NaN).toLocaleString('en')} writes/s, ${grouped?.inFlight} in flight, fsync per group on ${results.persistence?.disk?.fileSystem ?? 'disk'}`,
+    `${Math.round(grouped?.opsPerSec ?? Number.NaN).toLocaleString('en')} vs ${Math.round(lmdbAsync?.opsPerSec ?? Number.NaN).toLocaleString('en')} writes/s, ${grouped?.inFlight} in flight, fsync per group on ${results.persistence?.disk?.fileSystem ?? 'disk'}${jsThreadCeiling(grouped, lmdbAsync)}`,
   )
   const scaling = ratio(scalingRate(results, 'native', 2), scalingRate(results, 'native', 1))
   const control = ratio(scalingRate(results, 'control', 2), scalingRate(results, 'control', 1))
@@ -117,4 +117,15 @@ export function judgeTargets(results) {
     if (t.met === null && !t.pending) t.measured = 'not run'
   }
   return targets
+}
+
+/**
+ * How far the JS thread alone allows durable writes to go: its CPU time per async write bounds the
+ * rate at which it can issue and settle them, whatever the store does.
+ */
+function jsThreadCeiling(native, lmdb) {
+  const us = native?.jsCpuUsPerWrite
+  if (!Number.isFinite(us) || !Number.isFinite(lmdb?.opsPerSec)) return ''
+  const ceiling = 1e6 / us
+  return `; the JS thread spent ${us.toFixed(2)} µs of CPU per write (busy ${Math.round((native.opsPerSec / ceiling) * 100)}% of the run): at most ${Math.round(ceiling).toLocaleString('en')} writes/s with no sync latency at all, against ${Math.round(1.5 * lmdb.opsPerSec).toLocaleString('en')} for 1.5× lmdb-js`
 }

@@ -3,7 +3,7 @@
 // 100 k and 1 M actors. Every store lives in a directory on the machine's disk (not tmpfs), so an
 // fsync costs what it costs there.
 import { execFile } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { ActorStore } from 'actor-store'
@@ -80,12 +80,26 @@ function openVariant(v, actors, values) {
   }
 }
 
-/** Writes per second for `durationMs`, in the variant's calling style. */
+/** Nanoseconds this thread has run on a CPU (Linux), or undefined elsewhere. */
+function threadCpuNs() {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0])
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Writes per second for `durationMs`, in the variant's calling style, and the CPU time the JS
+ * thread spent per write: 1 / that is the most writes per second this thread could issue and
+ * settle, whatever the store behind it.
+ */
 async function measureWrites(v, settings, values) {
   const store = openVariant(v, settings.actors, values)
   try {
     let done = 0
     const deadline = performance.now() + settings.durationMs
+    const cpuBefore = threadCpuNs()
     const started = performance.now()
     if (v.style === 'sync') {
       while (performance.now() < deadline) {
@@ -97,7 +111,9 @@ async function measureWrites(v, settings, values) {
       }
       await Promise.all(Array.from({ length: v.inFlight }, client))
     }
-    return (done * 1000) / (performance.now() - started)
+    const opsPerSec = (done * 1000) / (performance.now() - started)
+    const cpuNs = threadCpuNs() - cpuBefore
+    return { opsPerSec, jsCpuUsPerWrite: Number.isFinite(cpuNs) ? cpuNs / 1000 / done : undefined }
   } finally {
     await store.close()
   }
@@ -112,12 +128,17 @@ async function durableWrites(settings) {
       samples.get(v.id).push(await measureWrites(v, settings, values))
     }
   }
-  return VARIANTS.map((v) => ({
-    ...v,
-    label: label(v),
-    opsPerSec: median(samples.get(v.id)),
-    rounds: samples.get(v.id).map(Math.round),
-  }))
+  return VARIANTS.map((v) => {
+    const runs = samples.get(v.id)
+    const cpu = runs.map((r) => r.jsCpuUsPerWrite).filter(Number.isFinite)
+    return {
+      ...v,
+      label: label(v),
+      opsPerSec: median(runs.map((r) => r.opsPerSec)),
+      jsCpuUsPerWrite: cpu.length > 0 ? median(cpu) : undefined,
+      rounds: runs.map((r) => Math.round(r.opsPerSec)),
+    }
+  })
 }
 
 /** A closed store of one actor per id, written through the public API; the caller removes `root`. */

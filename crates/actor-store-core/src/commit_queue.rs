@@ -3,7 +3,8 @@
 //! it durable with a single sync (with `durability: 'sync'`, one fsync for every write that queued
 //! up during the previous one), and hands the outcomes back to each caller's sink in one batch.
 //! While writes keep coming, a second thread runs each group's sync so that the commit thread
-//! applies the next group meanwhile; a lone write is synced on the commit thread itself.
+//! applies the next group meanwhile (one sync, and one batch per sink, for every group written
+//! during the previous sync); a lone write is synced on the commit thread itself.
 
 use std::panic::catch_unwind;
 use std::panic::AssertUnwindSafe;
@@ -175,16 +176,20 @@ fn start_syncer<B: StorageBackend>() -> Syncer<B> {
 }
 
 /// One sync for every group written so far, then their answers, in the order they were written.
-fn sync_and_answer<B: StorageBackend>(mut written: Vec<Written<B>>) {
+fn sync_and_answer<B: StorageBackend>(written: Vec<Written<B>>) {
     let last_sequence = written.iter().filter_map(|w| w.last_sequence).max();
     let store = written.iter().find_map(|w| w.group.first()).map(|request| request.handle.clone());
     let durable = catch_unwind(AssertUnwindSafe(|| {
         store.map_or(Ok(()), |handle| handle.shared_store().make_durable(last_sequence))
     }))
     .unwrap_or_else(|_| Err(StoreError::Internal("syncing a group of async writes panicked".into())));
-    for group in &mut written {
-        settle(group, durable.clone());
+    // Answered as one group: each caller's sink gets a single batch per sync, not one per group.
+    let mut merged = Written { group: Vec::new(), outcomes: Vec::new(), last_sequence };
+    for mut group in written {
+        merged.group.append(&mut group.group);
+        merged.outcomes.append(&mut group.outcomes);
     }
+    settle(&mut merged, durable);
 }
 
 /// Answers a written group: its outcomes, or `durable`'s error for the writes that had succeeded.

@@ -86,12 +86,18 @@ impl Fixture {
 
     /// The next `count` outcomes, each with the thread that delivered it.
     fn answers(&self, count: usize) -> Vec<(String, u64, Result<WriteOutcome>)> {
-        let mut answered = Vec::new();
-        while answered.len() < count {
+        self.batches(count).into_iter().flatten().collect()
+    }
+
+    /// The next `count` outcomes as the batches they were delivered in.
+    fn batches(&self, count: usize) -> Vec<Vec<(String, u64, Result<WriteOutcome>)>> {
+        let (mut batches, mut answered) = (Vec::new(), 0);
+        while answered < count {
             let (thread, batch) = self.outcomes.recv_timeout(Duration::from_secs(10)).expect("outcomes in time");
-            answered.extend(batch.into_iter().map(|(ticket, outcome)| (thread.clone(), ticket, outcome)));
+            answered += batch.len();
+            batches.push(batch.into_iter().map(|(ticket, outcome)| (thread.clone(), ticket, outcome)).collect());
         }
-        answered
+        batches
     }
 }
 
@@ -152,7 +158,12 @@ fn the_commit_thread_writes_the_next_groups_while_a_sync_is_pending() {
     assert!(fixture.outcomes.try_recv().is_err(), "nothing is acknowledged before its sync");
     fixture.release.send(()).unwrap();
 
-    let answered = fixture.answers(total as usize - 1);
+    let batches = fixture.batches(total as usize - 1);
+    let syncs = store.durable_syncs();
+    // The lone write's sync was the commit thread's; every later sync covered the groups written
+    // before it, answered to the sink in one batch (one call into JS per sync, not per group).
+    assert_eq!(batches.len() as u64, syncs - 1, "one batch per sync of the sync thread ({syncs} syncs)");
+    let answered: Vec<_> = batches.into_iter().flatten().collect();
     assert!(answered.iter().all(|(_, _, outcome)| *outcome == Ok(WriteOutcome::Version(0))));
     assert_eq!(
         answered.iter().map(|(_, ticket, _)| *ticket).collect::<Vec<_>>(),
@@ -160,6 +171,5 @@ fn the_commit_thread_writes_the_next_groups_while_a_sync_is_pending() {
         "answered in the order written"
     );
     assert!(answered.iter().all(|(thread, _, _)| thread == SYNC_THREAD));
-    let syncs = store.durable_syncs();
     assert!(syncs < written, "groups written during one sync shared the next ({syncs} syncs, {written} writes)");
 }
