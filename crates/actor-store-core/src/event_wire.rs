@@ -127,9 +127,9 @@ mod tests {
         batch.push(',');
         push_event(&mut batch, &event(Operation::Insert, None, Some(old)));
         batch.push(']');
-        let id = r#""t:\"x\"","ключ""#;
+        let type_and_id = r#""t:\"x\"","ключ""#;
         let expected = format!(
-            r#"[7,1,{id},{{"n":1}},3,[2],4,1700000000123,7,2,{id},[2],4,1700000000123,7,0,{id},{{"n":1}},3,1700000000123]"#
+            r#"[7,1,{type_and_id},{{"n":1}},3,[2],4,1700000000123,7,2,{type_and_id},[2],4,1700000000123,7,0,{type_and_id},{{"n":1}},3,1700000000123]"#
         );
         assert_eq!(batch, expected);
         let operations: Vec<_> = decode(&batch).unwrap().iter().map(|event| event["operation"].clone()).collect();
