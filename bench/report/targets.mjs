@@ -78,7 +78,7 @@ export function judgeTargets(results) {
       ratio: rate / 1e6,
       met: Number.isFinite(rate) ? rate >= 1e6 : null,
     },
-    `the better of: live ${Math.round(flat?.perSubscriberEventsPerSec ?? Number.NaN).toLocaleString('en')}/s while a writer thread committed ${Math.round(flat?.writerEventsPerSec ?? Number.NaN).toLocaleString('en')}/s, and catch-up replay with no writer ${Math.round(flat?.catchUpEventsPerSec ?? Number.NaN).toLocaleString('en')}/s`,
+    `the better of: live ${Math.round(flat?.perSubscriberEventsPerSec ?? Number.NaN).toLocaleString('en')}/s while a writer thread committed ${Math.round(flat?.writerEventsPerSec ?? Number.NaN).toLocaleString('en')}/s, and catch-up replay with no writer ${Math.round(flat?.catchUpEventsPerSec ?? Number.NaN).toLocaleString('en')}/s (median of ${results.changeStream?.catchUpRounds ?? 1})`,
   )
   const paced = streamRow(results, 'paced', 1)
   const p99 = paced?.latency.p99Ms ?? Number.NaN
