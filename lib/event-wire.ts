@@ -11,56 +11,56 @@ const DELETE = 2
 
 /** The events of one native batch, in order. */
 export function decodeEvents<T>(batch: string): ChangeEvent<T>[] {
-  const f = JSON.parse(batch) as (number | string | JsonValue)[]
+  const fields = JSON.parse(batch) as JsonValue[]
   const events: ChangeEvent<T>[] = []
   let i = 0
-  while (i < f.length) {
-    switch (f[i + 1]) {
+  while (i < fields.length) {
+    switch (fields[i + 1]) {
       // sequence, 0, actorType, actorId, newValue, newVersion, timestamp
       case INSERT:
         events.push({
-          sequence: f[i] as number,
+          sequence: fields[i] as number,
           operation: 'INSERT',
-          actorType: f[i + 2] as string,
-          actorId: f[i + 3] as string,
-          newValue: f[i + 4] as T,
-          newVersion: f[i + 5] as number,
-          timestamp: f[i + 6] as number,
+          actorType: fields[i + 2] as string,
+          actorId: fields[i + 3] as string,
+          newValue: fields[i + 4] as T,
+          newVersion: fields[i + 5] as number,
+          timestamp: fields[i + 6] as number,
         })
         i += 7
         break
       // sequence, 1, actorType, actorId, previousValue, previousVersion, newValue, newVersion, timestamp
       case UPDATE:
         events.push({
-          sequence: f[i] as number,
+          sequence: fields[i] as number,
           operation: 'UPDATE',
-          actorType: f[i + 2] as string,
-          actorId: f[i + 3] as string,
-          previousValue: f[i + 4] as T,
-          previousVersion: f[i + 5] as number,
-          newValue: f[i + 6] as T,
-          newVersion: f[i + 7] as number,
-          timestamp: f[i + 8] as number,
+          actorType: fields[i + 2] as string,
+          actorId: fields[i + 3] as string,
+          previousValue: fields[i + 4] as T,
+          previousVersion: fields[i + 5] as number,
+          newValue: fields[i + 6] as T,
+          newVersion: fields[i + 7] as number,
+          timestamp: fields[i + 8] as number,
         })
         i += 9
         break
       // sequence, 2, actorType, actorId, previousValue, previousVersion, timestamp
       case DELETE:
         events.push({
-          sequence: f[i] as number,
+          sequence: fields[i] as number,
           operation: 'DELETE',
-          actorType: f[i + 2] as string,
-          actorId: f[i + 3] as string,
-          previousValue: f[i + 4] as T,
-          previousVersion: f[i + 5] as number,
-          timestamp: f[i + 6] as number,
+          actorType: fields[i + 2] as string,
+          actorId: fields[i + 3] as string,
+          previousValue: fields[i + 4] as T,
+          previousVersion: fields[i + 5] as number,
+          timestamp: fields[i + 6] as number,
         })
         i += 7
         break
       default:
         throw new ActorStoreError(
           'INTERNAL',
-          `malformed change-event batch: operation ${String(f[i + 1])} at field ${i}`,
+          `malformed change-event batch: operation ${String(fields[i + 1])} at field ${i}`,
         )
     }
   }
