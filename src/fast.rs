@@ -11,10 +11,12 @@ use std::sync::Arc;
 use std::sync::OnceLock;
 
 use actor_store_core::MemoryStore as Store;
+use actor_store_core::OwnedValueText;
 use actor_store_core::Record;
 use actor_store_core::ReplySink;
 use actor_store_core::StoreError;
 use actor_store_core::StoreHandle;
+use actor_store_core::ValueText;
 use actor_store_core::WriteOp;
 use napi::bindgen_prelude::External;
 use napi::bindgen_prelude::Float64Array;
@@ -155,11 +157,12 @@ unsafe extern "C" fn fast_get(env: sys::napi_env, info: sys::napi_callback_info)
     unsafe { record_call(env, info, |store, actor_type, id| store.get(actor_type, id)) }
 }
 
-/// The writes that return a version: `(handle, actorType, id, json[, expectedVersion])`.
+/// The writes that return a version: `(handle, actorType, id, json[, expectedVersion])`. `json`
+/// is what `JSON.stringify` returned in the TypeScript layer, its only caller (see `value_text`).
 unsafe fn versioned_write<const N: usize>(
     env: sys::napi_env,
     info: sys::napi_callback_info,
-    write: impl FnOnce(&Store, &FastHandle, &str, &str, &str, &Call<N>) -> Result<f64>,
+    write: impl FnOnce(&Store, &FastHandle, &str, &str, ValueText, &Call<N>) -> Result<f64>,
 ) -> Value {
     // SAFETY: N-API's own arguments to the calling callback.
     unsafe {
@@ -168,7 +171,9 @@ unsafe fn versioned_write<const N: usize>(
             let mut buffers = (KeyBuf::new(), KeyBuf::new());
             let (actor_type, id) = keys(call, &mut buffers)?;
             let store = handle.handle.store().map_err(to_native)?;
-            let version = with_value(&call.string(3), |json| write(store, handle, actor_type, id, json, call))?;
+            let version = with_value(&call.string(3), |json| {
+                write(store, handle, actor_type, id, ValueText::from_serializer(json), call)
+            })?;
             call.double(version)
         })
     }
@@ -231,7 +236,8 @@ unsafe extern "C" fn fast_write_async(env: sys::napi_env, info: sys::napi_callba
             let handle = call.handle()?;
             let json = call.optional_string(3);
             let value = || match &json {
-                Some(json) => with_value(json, |json| Ok(json.to_owned())),
+                // What `JSON.stringify` returned, as for the synchronous writes.
+                Some(json) => with_value(json, |json| Ok(OwnedValueText::from_serializer(json.to_owned()))),
                 None => Err(invalid_argument("a value is required")),
             };
             let op = match call.number("kind", 4)? {

@@ -22,6 +22,7 @@ use crate::handle::StoreHandle;
 use crate::model::Record;
 use crate::storage::MemoryBackend;
 use crate::storage::StorageBackend;
+use crate::value_text::OwnedValueText;
 
 /// Most writes applied before their group is made durable and answered: bounds the wait of the
 /// group's first writer.
@@ -29,9 +30,9 @@ const MAX_GROUP: usize = 4096;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WriteOp {
-    Insert(String),
-    Update(String),
-    UpdateVersioned(String, u64),
+    Insert(OwnedValueText),
+    Update(OwnedValueText),
+    UpdateVersioned(OwnedValueText, u64),
     Delete,
 }
 

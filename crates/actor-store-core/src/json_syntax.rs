@@ -156,6 +156,7 @@ impl Scan<'_> {
     fn string(&mut self) -> Step {
         self.at += 1;
         loop {
+            self.skip_plain_string_bytes();
             let byte = self.peek().ok_or(())?;
             self.at += 1;
             match byte {
@@ -177,6 +178,29 @@ impl Scan<'_> {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// Skips string content that needs no attention (no quote, backslash or control byte), eight
+    /// bytes at a time: long text fields would otherwise cost a branch per byte.
+    fn skip_plain_string_bytes(&mut self) {
+        const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+        const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+        let has_byte = |word: u64, byte: u8| {
+            let matched = word ^ (ONES * u64::from(byte));
+            matched.wrapping_sub(ONES) & !matched & HIGHS
+        };
+        while let Some(chunk) = self.bytes.get(self.at..self.at + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            // A byte below 0x20 borrows when 0x20 is subtracted; bytes of 0x80 and up never flag.
+            let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+            let special = control | has_byte(word, b'"') | has_byte(word, b'\\');
+            if special != 0 {
+                // The lowest flagged byte is a real one (borrows only carry upwards).
+                self.at += special.trailing_zeros() as usize / 8;
+                return;
+            }
+            self.at += 8;
         }
     }
 
@@ -318,6 +342,27 @@ mod tests {
             assert!(check(&unbalanced).is_err(), "depth {depth}");
             let crossed = format!("{mixed}0{}", closing.replace(']', "x").replace('}', "]").replace('x', "}"));
             assert_eq!(check(&crossed).is_ok(), serde_accepts(&crossed), "depth {depth}");
+        }
+    }
+
+    /// Long strings are skipped eight bytes at a time: a quote, a backslash, a control byte or a
+    /// multi-byte character at every position of a word is still seen.
+    #[test]
+    fn long_strings_are_checked_at_every_position() {
+        for len in 0..40 {
+            for at in 0..len {
+                for (inner, valid) in [("\"", false), ("\\n", true), ("\\q", false), ("\u{1f}", false), ("é", true)] {
+                    let mut text = String::from("\"");
+                    text.extend(std::iter::repeat_n('x', at));
+                    text.push_str(inner);
+                    text.extend(std::iter::repeat_n('y', len - at));
+                    text.push('"');
+                    assert_eq!(check(&text).is_ok(), valid, "{text:?}");
+                    assert_eq!(valid, serde_accepts(&text), "{text:?}");
+                }
+            }
+            let unclosed = format!("\"{}", "z".repeat(len));
+            assert!(check(&unclosed).is_err(), "{unclosed:?}");
         }
     }
 

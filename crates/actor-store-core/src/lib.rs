@@ -20,6 +20,7 @@ pub mod snapshot;
 pub mod storage;
 pub mod store;
 mod type_index;
+pub mod value_text;
 
 pub use actor_id::ActorId;
 pub use cdc::Polled;
@@ -46,3 +47,5 @@ pub use storage::StorageBackend;
 pub use store::MemoryStore;
 pub use store::Store;
 pub use store::StoreConfig;
+pub use value_text::OwnedValueText;
+pub use value_text::ValueText;

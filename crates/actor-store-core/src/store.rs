@@ -17,7 +17,6 @@ use crate::error::StoreError;
 use crate::journal::Journal;
 use crate::limits;
 use crate::limits::check_key;
-use crate::limits::check_value;
 use crate::model::ActorId;
 use crate::model::CdcStats;
 use crate::model::Json;
@@ -28,6 +27,7 @@ use crate::snapshot::Snapshot;
 use crate::snapshot::SnapshotActor;
 use crate::storage::MemoryBackend;
 use crate::storage::StorageBackend;
+use crate::value_text::ValueText;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StoreConfig {
@@ -106,16 +106,16 @@ impl<B: StorageBackend> Store<B> {
         }
     }
 
-    fn check_write(&self, actor_type: &str, id: &str, value: &str) -> Result<()> {
+    fn check_write<'v>(&self, actor_type: &str, id: &str, value: ValueText<'v>) -> Result<&'v str> {
         self.check_open()?;
         check_key("actorType", actor_type)?;
         check_key("id", id)?;
-        check_value(value)
+        value.checked()
     }
 
     /// Adds a new actor at version 0.
-    pub fn insert(&self, actor_type: &str, id: &str, value: &str) -> Result<u64> {
-        let (version, sequence) = self.insert_committed(actor_type, id, value, Write::Now)?;
+    pub fn insert<'v>(&self, actor_type: &str, id: &str, value: impl Into<ValueText<'v>>) -> Result<u64> {
+        let (version, sequence) = self.insert_committed(actor_type, id, value.into(), Write::Now)?;
         self.make_durable(Some(sequence))?;
         Ok(version)
     }
@@ -128,15 +128,21 @@ impl<B: StorageBackend> Store<B> {
     }
 
     /// Replaces an actor's value; returns the new version.
-    pub fn update(&self, actor_type: &str, id: &str, value: &str) -> Result<u64> {
-        let (version, sequence) = self.replace_committed(actor_type, id, value, None, Write::Now)?;
+    pub fn update<'v>(&self, actor_type: &str, id: &str, value: impl Into<ValueText<'v>>) -> Result<u64> {
+        let (version, sequence) = self.replace_committed(actor_type, id, value.into(), None, Write::Now)?;
         self.make_durable(Some(sequence))?;
         Ok(version)
     }
 
     /// Replaces an actor's value only if its version is `expected` (compare-and-swap).
-    pub fn update_versioned(&self, actor_type: &str, id: &str, value: &str, expected: u64) -> Result<u64> {
-        let (version, sequence) = self.replace_committed(actor_type, id, value, Some(expected), Write::Now)?;
+    pub fn update_versioned<'v>(
+        &self,
+        actor_type: &str,
+        id: &str,
+        value: impl Into<ValueText<'v>>,
+        expected: u64,
+    ) -> Result<u64> {
+        let (version, sequence) = self.replace_committed(actor_type, id, value.into(), Some(expected), Write::Now)?;
         self.make_durable(Some(sequence))?;
         Ok(version)
     }
@@ -155,15 +161,16 @@ impl<B: StorageBackend> Store<B> {
         let staged = Write::Staged;
         Ok(match op {
             WriteOp::Insert(value) => {
-                let (version, sequence) = self.insert_committed(actor_type, id, value, staged)?;
+                let (version, sequence) = self.insert_committed(actor_type, id, value.as_value(), staged)?;
                 (WriteOutcome::Version(version), Some(sequence))
             }
             WriteOp::Update(value) => {
-                let (version, sequence) = self.replace_committed(actor_type, id, value, None, staged)?;
+                let (version, sequence) = self.replace_committed(actor_type, id, value.as_value(), None, staged)?;
                 (WriteOutcome::Version(version), Some(sequence))
             }
             WriteOp::UpdateVersioned(value, expected) => {
-                let (version, sequence) = self.replace_committed(actor_type, id, value, Some(*expected), staged)?;
+                let (version, sequence) =
+                    self.replace_committed(actor_type, id, value.as_value(), Some(*expected), staged)?;
                 (WriteOutcome::Version(version), Some(sequence))
             }
             WriteOp::Delete => {
@@ -196,8 +203,8 @@ impl<B: StorageBackend> Store<B> {
         self.commit_queue.get_or_init(CommitQueue::start)
     }
 
-    fn insert_committed(&self, actor_type: &str, id: &str, value: &str, write: Write) -> Result<(u64, u64)> {
-        self.check_write(actor_type, id, value)?;
+    fn insert_committed(&self, actor_type: &str, id: &str, value: ValueText, write: Write) -> Result<(u64, u64)> {
+        let value = self.check_write(actor_type, id, value)?;
         let record = Record::new(id, value, 0);
         let sequencer = self.changes.sequencer();
         let mut sequence = 0;
@@ -214,11 +221,11 @@ impl<B: StorageBackend> Store<B> {
         &self,
         actor_type: &str,
         id: &str,
-        value: &str,
+        value: ValueText,
         expected: Option<u64>,
         write: Write,
     ) -> Result<(u64, u64)> {
-        self.check_write(actor_type, id, value)?;
+        let value = self.check_write(actor_type, id, value)?;
         let sequencer = self.changes.sequencer();
         let (mut version, mut sequence) = (0, 0);
         let _writing = self.gate.read();

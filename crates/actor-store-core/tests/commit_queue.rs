@@ -104,7 +104,7 @@ fn writers_on_many_threads_each_get_every_answer_and_no_version_is_lost() {
             thread::spawn(move || {
                 let (sink, receiver) = sink();
                 for ticket in 0..500 {
-                    submit(&handle, &sink, ticket, "counter", WriteOp::Update(ticket.to_string()));
+                    submit(&handle, &sink, ticket, "counter", WriteOp::Update(ticket.to_string().into()));
                 }
                 let outcomes = receive(&receiver, 500);
                 let tickets: Vec<u64> = outcomes.iter().map(|(ticket, _)| *ticket).collect();

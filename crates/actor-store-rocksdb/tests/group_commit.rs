@@ -76,7 +76,7 @@ impl Fixture {
     }
 
     fn insert(&self, ticket: u64) {
-        let op = WriteOp::Insert(ticket.to_string());
+        let op = WriteOp::Insert(ticket.to_string().into());
         self.handle.submit("t".into(), format!("actor:{ticket}"), op, ticket, self.sink.clone()).unwrap();
     }
 
