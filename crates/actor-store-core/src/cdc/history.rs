@@ -15,6 +15,12 @@ use parking_lot::RwLockReadGuard;
 use crate::event_wire;
 use crate::journal::Journal;
 use crate::model::ChangeEvent;
+use crate::model::Record;
+
+/// How many evictions ahead a full ring warms the records of the event it will evict: that event
+/// often holds the last references to records written long ago, whose counts are out of cache, and
+/// dropping them would otherwise wait for memory on every publish (12% of an in-memory update).
+const EVICTION_PREFETCH: usize = 8;
 
 /// A published event. Its JSON is built by the first subscriber that reads it and shared with
 /// the others: writers never pay for it, and an event nobody reads is never serialized.
@@ -173,6 +179,11 @@ impl History {
                     }
                 }
                 ring.entries.push_back(Entry::new(event));
+                if ring.entries.len() == ring.capacity {
+                    if let Some(ahead) = ring.entries.get(EVICTION_PREFETCH) {
+                        ahead.event.previous.iter().chain(&ahead.event.next).for_each(Record::prefetch);
+                    }
+                }
             }
             self.end.store(ring.end(), Ordering::Release);
         }
