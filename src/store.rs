@@ -107,7 +107,7 @@ impl NativeStore {
     #[napi(catch_unwind)]
     pub fn insert(&self, actor_type: String, id: String, json: String) -> Result<u32> {
         let store = self.handle.store().map_err(to_native)?;
-        store.insert(&actor_type, &id, json.as_str()).map(|v| v as u32).map_err(to_native)
+        store.insert(&actor_type, &id, &json).map(|v| v as u32).map_err(to_native)
     }
 
     /// The actor as `{"id","value","version"}` JSON, or null.
@@ -122,7 +122,7 @@ impl NativeStore {
     #[napi(catch_unwind)]
     pub fn update(&self, actor_type: String, id: String, json: String) -> Result<f64> {
         let store = self.handle.store().map_err(to_native)?;
-        store.update(&actor_type, &id, json.as_str()).map(|v| v as f64).map_err(to_native)
+        store.update(&actor_type, &id, &json).map(|v| v as f64).map_err(to_native)
     }
 
     /// Compare-and-swap; returns the new version.
@@ -130,7 +130,7 @@ impl NativeStore {
     pub fn update_versioned(&self, actor_type: String, id: String, json: String, expected_version: f64) -> Result<f64> {
         let expected = to_u64("expectedVersion", expected_version)?;
         let store = self.handle.store().map_err(to_native)?;
-        store.update_versioned(&actor_type, &id, json.as_str(), expected).map(|v| v as f64).map_err(to_native)
+        store.update_versioned(&actor_type, &id, &json, expected).map(|v| v as f64).map_err(to_native)
     }
 
     /// The deleted actor's last state as JSON, or null if it did not exist.

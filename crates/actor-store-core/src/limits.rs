@@ -23,11 +23,17 @@ pub fn check_key(what: &str, key: &str) -> Result<()> {
     Ok(())
 }
 
-/// Checks that `json` is one well-formed JSON document within the size limit.
-pub fn check_value(json: &str) -> Result<()> {
+/// Checks that `json` is within the size limit.
+pub fn check_value_size(json: &str) -> Result<()> {
     if json.len() > MAX_VALUE_BYTES {
         return Err(StoreError::InvalidValue(format!("value is larger than {MAX_VALUE_BYTES} bytes of JSON")));
     }
+    Ok(())
+}
+
+/// Checks that `json` is one well-formed JSON document within the size limit.
+pub fn check_value(json: &str) -> Result<()> {
+    check_value_size(json)?;
     crate::json_syntax::check(json)
         .map_err(|at| StoreError::InvalidValue(format!("value is not valid JSON (at byte {at})")))
 }

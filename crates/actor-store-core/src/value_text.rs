@@ -4,9 +4,8 @@
 //! package's own TypeScript layer, and for a 1 KB value the scan was 40% of a native write.
 
 use crate::error::Result;
-use crate::error::StoreError;
 use crate::limits::check_value;
-use crate::limits::MAX_VALUE_BYTES;
+use crate::limits::check_value_size;
 
 /// Where a value's text came from, which decides what is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,10 +34,7 @@ impl<'a> ValueText<'a> {
     pub fn checked(self) -> Result<&'a str> {
         match self.origin {
             Origin::Unchecked => check_value(self.text)?,
-            Origin::Serializer if self.text.len() > MAX_VALUE_BYTES => {
-                return Err(StoreError::InvalidValue(format!("value is larger than {MAX_VALUE_BYTES} bytes of JSON")));
-            }
-            Origin::Serializer => {}
+            Origin::Serializer => check_value_size(self.text)?,
         }
         Ok(self.text)
     }
@@ -89,6 +85,7 @@ impl From<&str> for OwnedValueText {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::MAX_VALUE_BYTES;
 
     #[test]
     fn unchecked_text_must_be_json() {
