@@ -63,11 +63,11 @@ results.durationSeconds = elapsedSeconds()
 results.loadAverageAtEnd = loadAverageNow()
 results.targets = judgeTargets(results)
 
-writeReport(results)
+writeReport(results, { partial: only !== undefined })
 
 for (const t of results.targets)
   step(
     `target: ${t.target}: ${t.measured} → ${t.met === null ? (t.pending ? 'not yet measured' : 'not run') : t.met ? 'met' : 'MISSED'}`,
   )
-step(`done in ${results.durationSeconds.toFixed(0)} s: bench/results/latest.md`)
+step(`done in ${results.durationSeconds.toFixed(0)} s: bench/results/${only ? 'partial/' : ''}latest.md`)
 if (Object.keys(results.failures).length > 0) process.exitCode = 1

@@ -114,7 +114,10 @@ export function judgeTargets(results) {
   )
   // A target whose suite did not run (--only, or it failed) says so rather than showing NaN.
   for (const t of targets) {
-    if (t.met === null && !t.pending) t.measured = 'not run'
+    if (t.met === null && !t.pending) {
+      t.measured = 'not run'
+      t.note = ''
+    }
   }
   return targets
 }

@@ -1,16 +1,21 @@
 // Writes a results object out: bench/results/latest.json, latest.md, the SVG charts, and the
-// summary into bench/README.md between its two markers. `node bench/report/write.mjs` re-renders
-// the report from latest.json without re-running anything (after a change to the report code).
+// summary into bench/README.md between its two markers. A run of some suites only (`--only`)
+// goes to bench/results/partial/ instead (not committed), so it never replaces the report of the
+// last full or quick run. `node bench/report/write.mjs` re-renders the report from latest.json
+// without re-running anything (after a change to the report code).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { renderCharts } from './charts.mjs'
 import { renderMarkdown, summaryTable, targetsTable } from './markdown.mjs'
 import { judgeTargets } from './targets.mjs'
 
-const resultsDir = new URL('../results/', import.meta.url)
+const latestDir = new URL('../results/', import.meta.url)
+const partialDir = new URL('../results/partial/', import.meta.url)
 const readme = new URL('../README.md', import.meta.url)
 
-export function writeReport(results) {
+/** Writes the report; `partial` (a run of some suites) writes to `partialDir` and leaves the README. */
+export function writeReport(results, { partial = false } = {}) {
+  const resultsDir = partial ? partialDir : latestDir
   mkdirSync(resultsDir, { recursive: true })
   const charts = renderCharts(results)
   for (const [file, svg] of Object.entries(charts)) writeFileSync(new URL(file, resultsDir), svg)
@@ -18,7 +23,7 @@ export function writeReport(results) {
   writeFileSync(new URL('latest.md', resultsDir), renderMarkdown(results, charts))
 
   // The README carries the latest summary between two markers.
-  if (existsSync(readme)) {
+  if (!partial && existsSync(readme)) {
     const text = readFileSync(readme, 'utf8')
     const start = '<!-- bench:latest:start -->'
     const end = '<!-- bench:latest:end -->'
@@ -33,7 +38,7 @@ export function writeReport(results) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const results = JSON.parse(readFileSync(new URL('latest.json', resultsDir), 'utf8'))
+  const results = JSON.parse(readFileSync(new URL('latest.json', latestDir), 'utf8'))
   results.targets = judgeTargets(results)
   writeReport(results)
 }
