@@ -157,11 +157,19 @@ unsafe extern "C" fn fast_get(env: sys::napi_env, info: sys::napi_callback_info)
     unsafe { record_call(env, info, |store, actor_type, id| store.get(actor_type, id)) }
 }
 
+/// Whether a write replaces an existing actor, whose state is then fetched while its value is read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Target {
+    New,
+    Existing,
+}
+
 /// The writes that return a version: `(handle, actorType, id, json[, expectedVersion])`. `json`
 /// is what `JSON.stringify` returned in the TypeScript layer, its only caller (see `value_text`).
 unsafe fn versioned_write<const N: usize>(
     env: sys::napi_env,
     info: sys::napi_callback_info,
+    target: Target,
     write: impl FnOnce(&Store, &FastHandle, &str, &str, ValueText, &Call<N>) -> Result<f64>,
 ) -> Value {
     // SAFETY: N-API's own arguments to the calling callback.
@@ -171,6 +179,10 @@ unsafe fn versioned_write<const N: usize>(
             let mut buffers = (KeyBuf::new(), KeyBuf::new());
             let (actor_type, id) = keys(call, &mut buffers)?;
             let store = handle.handle.store().map_err(to_native)?;
+            if target == Target::Existing {
+                // Starts loading the actor's record, so a cache miss on it overlaps the value's copy.
+                store.prefetch(actor_type, id);
+            }
             let version = with_value(&call.string(3), |json| {
                 write(store, handle, actor_type, id, ValueText::from_serializer(json), call)
             })?;
@@ -183,7 +195,7 @@ unsafe fn versioned_write<const N: usize>(
 unsafe extern "C" fn fast_insert(env: sys::napi_env, info: sys::napi_callback_info) -> Value {
     // SAFETY: N-API's own arguments to this callback.
     unsafe {
-        versioned_write::<4>(env, info, |store, _, actor_type, id, json, _| {
+        versioned_write::<4>(env, info, Target::New, |store, _, actor_type, id, json, _| {
             store.insert(actor_type, id, json).map(|version| version as f64).map_err(to_native)
         })
     }
@@ -193,7 +205,7 @@ unsafe extern "C" fn fast_insert(env: sys::napi_env, info: sys::napi_callback_in
 unsafe extern "C" fn fast_update(env: sys::napi_env, info: sys::napi_callback_info) -> Value {
     // SAFETY: N-API's own arguments to this callback.
     unsafe {
-        versioned_write::<4>(env, info, |store, _, actor_type, id, json, _| {
+        versioned_write::<4>(env, info, Target::Existing, |store, _, actor_type, id, json, _| {
             store.update(actor_type, id, json).map(|version| version as f64).map_err(to_native)
         })
     }
@@ -204,7 +216,7 @@ unsafe extern "C" fn fast_update(env: sys::napi_env, info: sys::napi_callback_in
 unsafe extern "C" fn fast_update_versioned(env: sys::napi_env, info: sys::napi_callback_info) -> Value {
     // SAFETY: N-API's own arguments to this callback.
     unsafe {
-        versioned_write::<5>(env, info, |store, handle, actor_type, id, json, call| {
+        versioned_write::<5>(env, info, Target::Existing, |store, handle, actor_type, id, json, call| {
             let expected = to_u64("expectedVersion", call.number("expectedVersion", 4)?)?;
             match store.update_versioned(actor_type, id, json, expected) {
                 Ok(version) => Ok(version as f64),

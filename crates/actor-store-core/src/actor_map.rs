@@ -50,6 +50,21 @@ impl ActorMap {
         self.shard(hash).read().find(hash, |record| record.id() == id).cloned()
     }
 
+    /// Starts loading `id`'s record into cache for a write about to replace it, so that the
+    /// caller's work in between (reading the new value) overlaps the wait for memory instead of
+    /// the write waiting under the shard's lock. Skipped if a writer holds the shard.
+    pub fn prefetch(&self, id: &str) {
+        let hash = self.hash(id);
+        if let Some(table) = self.shard(hash).try_read() {
+            // Visits the slots whose tag matches (almost always just the one): comparing their ids
+            // would wait for the very load this starts, so each is only prefetched.
+            table.find(hash, |record| {
+                record.prefetch();
+                false
+            });
+        }
+    }
+
     /// Adds `record` if its id is absent, once `commit` succeeds; both run with the id's shard
     /// held, so nothing else changes that id in between. `exists` is the error if present.
     pub fn insert_with<E>(
@@ -133,6 +148,10 @@ mod tests {
         assert_eq!(map.len(), 1000);
         assert_eq!(map.get("a:7").map(|r| r.value().to_owned()), Some("7".to_owned()));
         assert!(map.get("a:1000").is_none());
+        // A hint only: present or absent, nothing changes.
+        map.prefetch("a:7");
+        map.prefetch("a:1000");
+        assert_eq!((map.len(), map.get("a:7").map(|r| r.version())), (1000, Some(0)));
         map.update_with("a:7", |r| Ok::<_, ()>(r.next("\"x\"", 1)), || ()).unwrap();
         let record = map.get("a:7").unwrap();
         assert_eq!((record.value(), record.version()), ("\"x\"", 1));
@@ -156,8 +175,9 @@ mod tests {
         assert_eq!(map.get("a").map(|r| (r.value().to_owned(), r.version())), Some(("1".to_owned(), 0)));
     }
 
-    /// OS threads inserting (so the tables grow and rehash), reading and incrementing at once:
-    /// every read finds the record of the id it asked for, and no increment is lost.
+    /// OS threads inserting (so the tables grow and rehash), reading and incrementing at once, each
+    /// read and increment after a prefetch of its id: every read finds the record of the id it
+    /// asked for, and no increment is lost.
     #[test]
     fn concurrent_writers_and_readers_on_real_threads() {
         const WRITERS: usize = 4;
@@ -180,6 +200,7 @@ mod tests {
                 scope.spawn(move || {
                     for i in 0..INCREMENTS {
                         let id = format!("counter-{}", (i as usize + w) % COUNTERS);
+                        map.prefetch(&id);
                         map.update_with(&id, |r| Ok::<_, ()>(r.next("0", r.version() + 1)), || ()).unwrap();
                     }
                 });
@@ -188,6 +209,7 @@ mod tests {
             scope.spawn(move || {
                 for round in 0..20_000 {
                     let id = format!("w{}-{}", round % WRITERS, round % PER_WRITER);
+                    map.prefetch(&id);
                     if let Some(record) = map.get(&id) {
                         assert_eq!(record.id(), id);
                         assert_eq!(record.value(), (round % PER_WRITER).to_string());

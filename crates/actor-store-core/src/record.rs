@@ -55,7 +55,7 @@ impl Record {
         }
     }
 
-    /// Starts loading the record's header (its reference count) into cache, for a drop soon.
+    /// Starts loading the record's header (its count, version and id) into cache, for use soon.
     pub fn prefetch(&self) {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: a prefetch is a hint: it never faults, and the address is the live allocation.

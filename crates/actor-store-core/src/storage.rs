@@ -38,6 +38,9 @@ pub trait StorageBackend: Send + Sync + 'static {
     where
         F: FnOnce(&Arc<str>, &ActorId, &Record) -> Result<Record>;
 
+    /// A hint that `id`'s record is about to be replaced: a backend may start loading it.
+    fn prefetch(&self, _actor_type: &str, _id: &str) {}
+
     /// Removes a record if present and returns it.
     fn remove<F>(&self, actor_type: &str, id: &str, commit: F) -> Result<Option<Record>>
     where
@@ -110,6 +113,12 @@ impl StorageBackend for MemoryBackend {
         let not_found = || StoreError::NotFound { actor_type: actor_type.into(), id: id.into() };
         let map = self.types.get(actor_type).ok_or_else(not_found)?;
         map.value.update_with(id, |current| change(&map.name, &ActorId::from(id), current), not_found)
+    }
+
+    fn prefetch(&self, actor_type: &str, id: &str) {
+        if let Some(map) = self.types.get(actor_type) {
+            map.value.prefetch(id);
+        }
     }
 
     fn remove<F>(&self, actor_type: &str, id: &str, commit: F) -> Result<Option<Record>>

@@ -127,6 +127,12 @@ impl<B: StorageBackend> Store<B> {
         Ok(self.backend.get(actor_type, id))
     }
 
+    /// A hint that the caller is about to update this actor: its state starts loading into cache
+    /// while the caller prepares the write. Changes nothing; bad keys are left to the write.
+    pub fn prefetch(&self, actor_type: &str, id: &str) {
+        self.backend.prefetch(actor_type, id);
+    }
+
     /// Replaces an actor's value; returns the new version.
     pub fn update<'v>(&self, actor_type: &str, id: &str, value: impl Into<ValueText<'v>>) -> Result<u64> {
         let (version, sequence) = self.replace_committed(actor_type, id, value.into(), None, Write::Now)?;
