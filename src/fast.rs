@@ -11,7 +11,6 @@ use std::sync::Arc;
 use std::sync::OnceLock;
 
 use actor_store_core::MemoryStore as Store;
-use actor_store_core::OwnedValueText;
 use actor_store_core::Record;
 use actor_store_core::ReplySink;
 use actor_store_core::StoreError;
@@ -247,27 +246,36 @@ unsafe extern "C" fn fast_write_async(env: sys::napi_env, info: sys::napi_callba
         raw_call::run::<7>(env, info, |call| {
             let handle = call.handle()?;
             let json = call.optional_string(3);
-            let value = || match &json {
-                // What `JSON.stringify` returned, as for the synchronous writes.
-                Some(json) => with_value(json, |json| Ok(OwnedValueText::from_serializer(json.to_owned()))),
-                None => Err(invalid_argument("a value is required")),
-            };
-            let op = match call.number("kind", 4)? {
-                0.0 => WriteOp::Insert(value()?),
-                1.0 => WriteOp::Update(value()?),
-                2.0 => {
-                    WriteOp::UpdateVersioned(value()?, to_u64("expectedVersion", call.number("expectedVersion", 5)?)?)
-                }
-                3.0 => WriteOp::Delete,
-                other => return Err(invalid_argument(format!("unknown write kind {other}"))),
-            };
+            let kind = call.number("kind", 4)?;
+            if ![0.0, 1.0, 2.0, 3.0].contains(&kind) {
+                return Err(invalid_argument(format!("unknown write kind {kind}")));
+            }
+            if json.is_none() && kind != 3.0 {
+                return Err(invalid_argument("a value is required"));
+            }
+            let expected = if kind == 2.0 { to_u64("expectedVersion", call.number("expectedVersion", 5)?)? } else { 0 };
             let ticket = to_u64("ticket", call.number("ticket", 6)?)?;
             let mut buffers = (KeyBuf::new(), KeyBuf::new());
             let (actor_type, id) = keys(call, &mut buffers)?;
             let replies =
                 handle.replies.get().ok_or_else(|| invalid_argument("call listenWrites before writing async"))?;
-            let replies: Arc<dyn ReplySink> = replies.clone();
-            handle.handle.submit(actor_type.to_owned(), id.to_owned(), op, ticket, replies).map_err(to_native)?;
+            let submit = |op: WriteOp<'_>| {
+                let replies: Arc<dyn ReplySink> = replies.clone();
+                handle.handle.submit(actor_type, id, op, ticket, replies).map_err(to_native)
+            };
+            match json {
+                // What `JSON.stringify` returned, as for the synchronous writes; copied once, with
+                // the keys, into the queued write.
+                Some(json) if kind != 3.0 => with_value(&json, |json| {
+                    let value = ValueText::from_serializer(json);
+                    submit(match kind {
+                        0.0 => WriteOp::Insert(value),
+                        1.0 => WriteOp::Update(value),
+                        _ => WriteOp::UpdateVersioned(value, expected),
+                    })
+                })?,
+                _ => submit(WriteOp::Delete)?,
+            }
             call.undefined()
         })
     }

@@ -20,19 +20,21 @@ use crate::error::Result;
 use crate::error::StoreError;
 use crate::handle::StoreHandle;
 use crate::model::Record;
+use crate::queued_write::QueuedWrite;
 use crate::storage::MemoryBackend;
 use crate::storage::StorageBackend;
-use crate::value_text::OwnedValueText;
+use crate::value_text::ValueText;
 
 /// Most writes applied before their group is made durable and answered: bounds the wait of the
 /// group's first writer.
 const MAX_GROUP: usize = 4096;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WriteOp {
-    Insert(OwnedValueText),
-    Update(OwnedValueText),
-    UpdateVersioned(OwnedValueText, u64),
+/// A write to queue; `QueuedWrite` keeps a copy of it until it is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOp<'v> {
+    Insert(ValueText<'v>),
+    Update(ValueText<'v>),
+    UpdateVersioned(ValueText<'v>, u64),
     Delete,
 }
 
@@ -54,9 +56,7 @@ pub trait ReplySink: Send + Sync {
 
 pub struct WriteRequest<B: StorageBackend = MemoryBackend> {
     pub handle: Arc<StoreHandle<B>>,
-    pub actor_type: String,
-    pub id: String,
-    pub op: WriteOp,
+    pub write: QueuedWrite,
     /// The caller's name for this write, handed back with its outcome.
     pub ticket: u64,
     pub reply: Arc<dyn ReplySink>,
@@ -141,7 +141,7 @@ fn write_group<B: StorageBackend>(group: &mut Vec<WriteRequest<B>>) -> Written<B
     let mut last_sequence = None;
     for request in group.iter() {
         let outcome = request.handle.store().and_then(|store| {
-            let (outcome, sequence) = store.apply(&request.actor_type, &request.id, &request.op)?;
+            let (outcome, sequence) = store.apply(&request.write)?;
             last_sequence = sequence.max(last_sequence);
             Ok(outcome)
         });

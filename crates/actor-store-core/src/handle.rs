@@ -9,6 +9,7 @@ use crate::commit_queue::WriteRequest;
 use crate::error::Result;
 use crate::error::StoreError;
 use crate::model::SubscriptionOptions;
+use crate::queued_write::QueuedWrite;
 use crate::storage::MemoryBackend;
 use crate::storage::StorageBackend;
 use crate::store::Store;
@@ -43,14 +44,15 @@ impl<B: StorageBackend> StoreHandle<B> {
     /// Queues a write for the store's commit thread; its outcome reaches `reply` with `ticket`.
     pub fn submit(
         self: &Arc<Self>,
-        actor_type: String,
-        id: String,
-        op: WriteOp,
+        actor_type: &str,
+        id: &str,
+        op: WriteOp<'_>,
         ticket: u64,
         reply: Arc<dyn ReplySink>,
     ) -> Result<()> {
         let store = self.store()?;
-        store.commit_queue().submit(WriteRequest { handle: self.clone(), actor_type, id, op, ticket, reply });
+        let write = QueuedWrite::new(actor_type, id, op);
+        store.commit_queue().submit(WriteRequest { handle: self.clone(), write, ticket, reply });
         Ok(())
     }
 

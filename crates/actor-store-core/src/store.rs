@@ -23,6 +23,7 @@ use crate::model::Json;
 use crate::model::Operation;
 use crate::model::Record;
 use crate::model::SubscriptionOptions;
+use crate::queued_write::QueuedWrite;
 use crate::snapshot::Snapshot;
 use crate::snapshot::SnapshotActor;
 use crate::storage::MemoryBackend;
@@ -163,20 +164,19 @@ impl<B: StorageBackend> Store<B> {
     /// Applies `op` and returns its outcome with the sequence it took, staging its journal write:
     /// the caller writes a group of changes with `flush_staged` and makes them durable once.
     /// Until then the change is visible to reads but not published to subscribers.
-    pub(crate) fn apply(&self, actor_type: &str, id: &str, op: &WriteOp) -> Result<(WriteOutcome, Option<u64>)> {
-        let staged = Write::Staged;
-        Ok(match op {
+    pub(crate) fn apply(&self, write: &QueuedWrite) -> Result<(WriteOutcome, Option<u64>)> {
+        let (actor_type, id, staged) = (write.actor_type(), write.id(), Write::Staged);
+        Ok(match write.op() {
             WriteOp::Insert(value) => {
-                let (version, sequence) = self.insert_committed(actor_type, id, value.as_value(), staged)?;
+                let (version, sequence) = self.insert_committed(actor_type, id, value, staged)?;
                 (WriteOutcome::Version(version), Some(sequence))
             }
             WriteOp::Update(value) => {
-                let (version, sequence) = self.replace_committed(actor_type, id, value.as_value(), None, staged)?;
+                let (version, sequence) = self.replace_committed(actor_type, id, value, None, staged)?;
                 (WriteOutcome::Version(version), Some(sequence))
             }
             WriteOp::UpdateVersioned(value, expected) => {
-                let (version, sequence) =
-                    self.replace_committed(actor_type, id, value.as_value(), Some(*expected), staged)?;
+                let (version, sequence) = self.replace_committed(actor_type, id, value, Some(expected), staged)?;
                 (WriteOutcome::Version(version), Some(sequence))
             }
             WriteOp::Delete => {

@@ -9,18 +9,18 @@ use crate::limits::check_value_size;
 
 /// Where a value's text came from, which decides what is checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Origin {
+pub(crate) enum Origin {
     /// Anything: checked to be one JSON document within the size limit.
     Unchecked,
     /// A JSON serializer's output: only the size limit is checked.
     Serializer,
 }
 
-/// A value's JSON text, borrowed for a synchronous write.
+/// A value's JSON text, borrowed for a write (a queued write copies it into its `QueuedWrite`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ValueText<'a> {
-    text: &'a str,
-    origin: Origin,
+    pub(crate) text: &'a str,
+    pub(crate) origin: Origin,
 }
 
 impl<'a> ValueText<'a> {
@@ -52,36 +52,6 @@ impl<'a> From<&'a String> for ValueText<'a> {
     }
 }
 
-/// A value's JSON text, owned, for a write queued to the commit thread.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OwnedValueText {
-    text: String,
-    origin: Origin,
-}
-
-impl OwnedValueText {
-    /// See [`ValueText::from_serializer`].
-    pub fn from_serializer(text: String) -> Self {
-        Self { text, origin: Origin::Serializer }
-    }
-
-    pub fn as_value(&self) -> ValueText<'_> {
-        ValueText { text: &self.text, origin: self.origin }
-    }
-}
-
-impl From<String> for OwnedValueText {
-    fn from(text: String) -> Self {
-        Self { text, origin: Origin::Unchecked }
-    }
-}
-
-impl From<&str> for OwnedValueText {
-    fn from(text: &str) -> Self {
-        text.to_owned().into()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,7 +62,6 @@ mod tests {
         assert_eq!(ValueText::from("{\"a\":1}").checked(), Ok("{\"a\":1}"));
         let refused = ValueText::from("{\"a\":").checked().unwrap_err();
         assert_eq!(refused.code(), "INVALID_VALUE");
-        assert_eq!(OwnedValueText::from("nope").as_value().checked().unwrap_err().code(), "INVALID_VALUE");
     }
 
     #[test]
@@ -101,6 +70,5 @@ mod tests {
         assert_eq!(ValueText::from_serializer("{\"a\":").checked(), Ok("{\"a\":"));
         let huge = format!("\"{}\"", "x".repeat(MAX_VALUE_BYTES));
         assert_eq!(ValueText::from_serializer(&huge).checked().unwrap_err().code(), "INVALID_VALUE");
-        assert_eq!(OwnedValueText::from_serializer(huge).as_value().checked().unwrap_err().code(), "INVALID_VALUE");
     }
 }

@@ -44,7 +44,7 @@ fn receive(receiver: &mpsc::Receiver<Outcomes>, count: usize) -> Outcomes {
 }
 
 fn submit(handle: &Arc<StoreHandle>, sink: &Arc<dyn ReplySink>, ticket: u64, id: &str, op: WriteOp) {
-    handle.submit("t".into(), id.into(), op, ticket, sink.clone()).unwrap();
+    handle.submit("t", id, op, ticket, sink.clone()).unwrap();
 }
 
 #[test]
@@ -104,7 +104,7 @@ fn writers_on_many_threads_each_get_every_answer_and_no_version_is_lost() {
             thread::spawn(move || {
                 let (sink, receiver) = sink();
                 for ticket in 0..500 {
-                    submit(&handle, &sink, ticket, "counter", WriteOp::Update(ticket.to_string().into()));
+                    submit(&handle, &sink, ticket, "counter", WriteOp::Update((&ticket.to_string()).into()));
                 }
                 let outcomes = receive(&receiver, 500);
                 let tickets: Vec<u64> = outcomes.iter().map(|(ticket, _)| *ticket).collect();
@@ -135,7 +135,7 @@ fn a_closed_handle_refuses_new_writes_and_the_store_keeps_serving_others() {
     let closing = Arc::new(shared);
     let (sink, receiver) = sink();
     closing.close();
-    let refused = closing.submit("t".into(), "a".into(), WriteOp::Insert("1".into()), 0, sink.clone());
+    let refused = closing.submit("t", "a", WriteOp::Insert("1".into()), 0, sink.clone());
     assert_eq!(refused, Err(StoreError::StoreClosed));
     submit(&other, &sink, 1, "a", WriteOp::Insert("1".into()));
     assert_eq!(receive(&receiver, 1), vec![(1, Ok(WriteOutcome::Version(0)))]);

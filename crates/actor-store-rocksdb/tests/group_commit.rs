@@ -76,8 +76,9 @@ impl Fixture {
     }
 
     fn insert(&self, ticket: u64) {
-        let op = WriteOp::Insert(ticket.to_string().into());
-        self.handle.submit("t".into(), format!("actor:{ticket}"), op, ticket, self.sink.clone()).unwrap();
+        let value = ticket.to_string();
+        let op = WriteOp::Insert((&value).into());
+        self.handle.submit("t", &format!("actor:{ticket}"), op, ticket, self.sink.clone()).unwrap();
     }
 
     fn wait_until_held(&self) {
