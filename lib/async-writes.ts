@@ -6,6 +6,7 @@
 import { changeCommitted } from './loop-guard'
 import type { FastCalls, FastHandle, NativeStoreHandle } from './native-binding'
 import { fromNativeError } from './native-errors'
+import { TicketQueue } from './ticket-queue'
 import type { ActorData } from './types'
 
 export type WriteKind = 'insert' | 'update' | 'updateVersioned' | 'delete'
@@ -30,7 +31,7 @@ const KEEP_ALIVE_MS = 2 ** 30
 export class AsyncWrites {
   readonly #calls: FastCalls
   readonly #handle: FastHandle
-  readonly #pending = new Map<number, Pending>()
+  readonly #pending = new TicketQueue<Pending>()
   #nextTicket = 0
   #keepAlive: NodeJS.Timeout | undefined
 
@@ -58,15 +59,14 @@ export class AsyncWrites {
       return Promise.reject(fromNativeError(error))
     }
     this.#keepAlive ??= setInterval(() => {}, KEEP_ALIVE_MS)
-    return new Promise((resolve, reject) => this.#pending.set(ticket, { id, json, resolve, reject }))
+    return new Promise((resolve, reject) => this.#pending.add(ticket, { id, json, resolve, reject }))
   }
 
   #settle(outcomesJson: string): void {
     let changed = false
     for (const outcome of JSON.parse(outcomesJson) as Outcome[]) {
-      const pending = this.#pending.get(outcome[0])
+      const pending = this.#pending.take(outcome[0])
       if (pending === undefined) continue
-      this.#pending.delete(outcome[0])
       if (outcome.length === 3) {
         pending.reject(fromNativeError(Object.assign(new Error(outcome[2]), { code: outcome[1] })))
         continue
