@@ -19,7 +19,8 @@ export class TicketQueue<T> {
   /** Adds `item` under `ticket`, which is greater than every ticket added before. */
   add(ticket: number, item: T): void {
     if (this.#size === 0) {
-      this.#items = []
+      // Reuses the array: a caller that awaits each write drains the queue on every write.
+      this.#items.length = 0
       this.#base = ticket
       this.#head = 0
     }
