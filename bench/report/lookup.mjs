@@ -5,6 +5,22 @@ export function singleThreadRate(results, backend, size, op) {
   return row?.opsPerSec ?? Number.NaN
 }
 
+/**
+ * Per-round ratios of `backend` to `peer` on one single-thread workload. Every round runs both back
+ * to back (the order rotating), so a slow stretch of a shared machine slows both sides of a round's
+ * ratio alike, where it can move one side's median and not the other's.
+ */
+export function pairedRoundRatios(results, backend, peer, size, op) {
+  const rounds = (id) =>
+    results.singleThread?.results.find((r) => r.backend === id && r.size === size && r.op === op)?.rounds
+  const ours = rounds(backend) ?? []
+  const theirs = rounds(peer) ?? []
+  const count = Math.min(ours.length, theirs.length)
+  return Array.from({ length: count }, (_, i) => (theirs[i] > 0 ? ours[i] / theirs[i] : Number.NaN)).filter(
+    Number.isFinite,
+  )
+}
+
 export function scalingRate(results, variant, workers) {
   return results.scaling?.rows.find((r) => r.variant === variant && r.workers === workers)?.opsPerSec ?? Number.NaN
 }

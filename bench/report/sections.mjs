@@ -134,6 +134,7 @@ export function persistenceSection(results) {
     n(row.opsPerSec),
     row.peer ? x(ratio(row.opsPerSec, peer(row)?.opsPerSec)) : '',
     Number.isFinite(row.jsCpuUsPerWrite) ? `${row.jsCpuUsPerWrite.toFixed(2)} µs` : 'n/a',
+    Number.isFinite(row.processCpuUsPerWrite) ? `${row.processCpuUsPerWrite.toFixed(2)} µs` : 'n/a',
   ])
   const reopen = p.reopen.map((row) => [
     n(row.actors),
@@ -142,8 +143,8 @@ export function persistenceSection(results) {
     row.ok ? 'yes' : '**no**',
   ])
   return [
-    `Stores on ${p.disk.fileSystem} (${p.disk.dir}). Writes update one of ${n(p.actors)} actors with small values, for ${p.durationMs} ms per run, ${p.rounds} round(s), median shown; 'in flight' is how many writes the caller keeps outstanding. lmdb-js runs with \`useVersions\` and \`overlappingSync: false\`: fsynced before a commit returns or resolves it is as durable as \`'sync'\`, with noSync as \`'process'\`. The ratio compares an ActorStore row with lmdb-js at the same durability, calling style and writes in flight, where lmdb-js has that variant. JS thread CPU per write: the main thread's CPU time over the run ÷ writes (Linux); its inverse is the most writes/s that thread could issue and settle.\n`,
-    table(['writer', 'writes/s', 'vs lmdb-js', 'JS thread CPU per write'], writes),
+    `Stores on ${p.disk.fileSystem} (${p.disk.dir}). Writes update one of ${n(p.actors)} actors with small values, for ${p.durationMs} ms per run, ${p.rounds} round(s), median shown; 'in flight' is how many writes the caller keeps outstanding. lmdb-js runs with \`useVersions\` and \`overlappingSync: false\`: fsynced before a commit returns or resolves it is as durable as \`'sync'\`, with noSync as \`'process'\`. The ratio compares an ActorStore row with lmdb-js at the same durability, calling style and writes in flight, where lmdb-js has that variant. JS thread CPU per write: the main thread's CPU time over the run ÷ writes (Linux); its inverse is the most writes/s that thread could issue and settle. CPU per write, all threads: the process's CPU time (every thread: the JS thread, the store's own threads, RocksDB's flushes, lmdb-js's writer) over the run ÷ writes; the machine's cores ÷ that is the most writes/s the machine allows at that cost, with every core busy and nothing waiting.\n`,
+    table(['writer', 'writes/s', 'vs lmdb-js', 'JS thread CPU per write', 'CPU per write, all threads'], writes),
     `\nReopen: \`ActorStore.open\` of a cleanly closed store in a fresh process (every actor is loaded into memory), ${p.reopenRounds} round(s), median shown.\n`,
     table(['actors', 'open time', 'RSS growth', 'every actor back'], reopen),
   ].join('\n')

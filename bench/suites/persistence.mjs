@@ -90,9 +90,11 @@ function threadCpuNs() {
 }
 
 /**
- * Writes per second for `durationMs`, in the variant's calling style, and the CPU time the JS
- * thread spent per write: 1 / that is the most writes per second this thread could issue and
- * settle, whatever the store behind it.
+ * Writes per second for `durationMs`, in the variant's calling style; the CPU time the JS thread
+ * spent per write (1 / that is the most writes per second this thread could issue and settle,
+ * whatever the store behind it); and the CPU time every thread of the process spent per write (the
+ * store's own threads included: lmdb-js's writer, RocksDB's flushes, the commit and sync threads),
+ * which bounds the rate the machine's cores allow at all.
  */
 async function measureWrites(v, settings, values) {
   const store = openVariant(v, settings.actors, values)
@@ -100,6 +102,7 @@ async function measureWrites(v, settings, values) {
     let done = 0
     const deadline = performance.now() + settings.durationMs
     const cpuBefore = threadCpuNs()
+    const processBefore = process.cpuUsage()
     const started = performance.now()
     if (v.style === 'sync') {
       while (performance.now() < deadline) {
@@ -113,7 +116,12 @@ async function measureWrites(v, settings, values) {
     }
     const opsPerSec = (done * 1000) / (performance.now() - started)
     const cpuNs = threadCpuNs() - cpuBefore
-    return { opsPerSec, jsCpuUsPerWrite: Number.isFinite(cpuNs) ? cpuNs / 1000 / done : undefined }
+    const processCpu = process.cpuUsage(processBefore)
+    return {
+      opsPerSec,
+      jsCpuUsPerWrite: Number.isFinite(cpuNs) ? cpuNs / 1000 / done : undefined,
+      processCpuUsPerWrite: (processCpu.user + processCpu.system) / done,
+    }
   } finally {
     await store.close()
   }
@@ -136,6 +144,7 @@ async function durableWrites(settings) {
       label: label(v),
       opsPerSec: median(runs.map((r) => r.opsPerSec)),
       jsCpuUsPerWrite: cpu.length > 0 ? median(cpu) : undefined,
+      processCpuUsPerWrite: median(runs.map((r) => r.processCpuUsPerWrite)),
       rounds: runs.map((r) => Math.round(r.opsPerSec)),
     }
   })
