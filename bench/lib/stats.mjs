@@ -38,6 +38,16 @@ export function ratio(a, b) {
   return Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : Number.NaN
 }
 
+/**
+ * Round-by-round ratios a[i] / b[i] of two series measured in the same rounds. A suite runs every
+ * variant once per round, back to back, so a slow stretch of a shared machine weighs on both sides
+ * of one round's ratio, where it can move one series' median and not the other's.
+ */
+export function roundRatios(a = [], b = []) {
+  const count = Math.min(a.length, b.length)
+  return Array.from({ length: count }, (_, i) => ratio(a[i], b[i])).filter(Number.isFinite)
+}
+
 /** Wall-clock time comparable across threads and processes of this machine, in ms (µs precision). */
 export function wallNow() {
   return performance.timeOrigin + performance.now()

@@ -1,28 +1,31 @@
 // Finding numbers in a results object, shared by the targets, the Markdown and the charts.
+import { median, roundRatios } from '../lib/stats.mjs'
 
 export function singleThreadRate(results, backend, size, op) {
   const row = results.singleThread?.results.find((r) => r.backend === backend && r.size === size && r.op === op)
   return row?.opsPerSec ?? Number.NaN
 }
 
-/**
- * Per-round ratios of `backend` to `peer` on one single-thread workload. Every round runs both back
- * to back (the order rotating), so a slow stretch of a shared machine slows both sides of a round's
- * ratio alike, where it can move one side's median and not the other's.
- */
+/** Per-round ratios of `backend` to `peer` on one single-thread workload (see `roundRatios`). */
 export function pairedRoundRatios(results, backend, peer, size, op) {
   const rounds = (id) =>
     results.singleThread?.results.find((r) => r.backend === id && r.size === size && r.op === op)?.rounds
-  const ours = rounds(backend) ?? []
-  const theirs = rounds(peer) ?? []
-  const count = Math.min(ours.length, theirs.length)
-  return Array.from({ length: count }, (_, i) => (theirs[i] > 0 ? ours[i] / theirs[i] : Number.NaN)).filter(
-    Number.isFinite,
-  )
+  return roundRatios(rounds(backend), rounds(peer))
+}
+
+/** The median of `pairedRoundRatios`: the single-thread ratio every table and target shows. */
+export function pairedRatio(results, backend, peer, size, op) {
+  return median(pairedRoundRatios(results, backend, peer, size, op))
 }
 
 export function scalingRate(results, variant, workers) {
   return results.scaling?.rows.find((r) => r.variant === variant && r.workers === workers)?.opsPerSec ?? Number.NaN
+}
+
+/** The median per-round ratio of `variant` with `workers` workers to the same with `baseline`. */
+export function pairedScaling(results, variant, workers, baseline = 1) {
+  const rounds = (n) => results.scaling?.rows.find((r) => r.variant === variant && r.workers === n)?.rounds
+  return median(roundRatios(rounds(workers), rounds(baseline)))
 }
 
 export function streamRow(results, mode, subscribers) {

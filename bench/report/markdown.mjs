@@ -1,11 +1,12 @@
 // The Markdown report: machine, targets, a summary with ratios against every peer, then one
 // section per suite. Every number comes from the results object; missing ones print as n/a.
-import { ratio } from '../lib/stats.mjs'
+import { median, ratio, roundRatios } from '../lib/stats.mjs'
 import { mb, ms, n, SIZE_LABEL, table, verdict, x } from './format.mjs'
 import {
   contentionRow,
   durableWriteRow,
   memoryRow,
+  pairedRatio,
   redisRoundTrip,
   redisStreamRow,
   scalingRate,
@@ -43,15 +44,18 @@ export function summaryTable(results) {
         n(rate('lmdb')),
         n(rate('floor')),
         n(redis),
-        x(ratio(rate('native'), rate('js'))),
-        x(ratio(rate('native'), rate('lmdb'))),
-        x(ratio(rate('native'), rate('floor'))),
+        x(pairedRatio(results, 'native', 'js', size, op)),
+        x(pairedRatio(results, 'native', 'lmdb', size, op)),
+        x(pairedRatio(results, 'native', 'floor', size, op)),
         x(ratio(rate('native'), redis)),
       ])
     }
   }
   const top = Math.max(...(results.scaling?.workers ?? [1]))
   const mixed = [scalingRate(results, 'native', top), scalingRate(results, 'js-owner', top)]
+  const mixedRounds = ['native', 'js-owner'].map(
+    (variant) => results.scaling?.rows.find((r) => r.variant === variant && r.workers === top)?.rounds,
+  )
   rows.push([
     `mixed get/CAS, ${top} workers (ops/s)`,
     n(mixed[0]),
@@ -59,7 +63,7 @@ export function summaryTable(results) {
     '',
     '',
     '',
-    x(ratio(...mixed)),
+    x(median(roundRatios(...mixedRounds))),
     '',
     '',
     '',
@@ -132,7 +136,7 @@ export function summaryTable(results) {
     '',
     '',
     '',
-    x(ratio(durable[0]?.opsPerSec, durable[1]?.opsPerSec)),
+    x(median(roundRatios(durable[0]?.rounds, durable[1]?.rounds))),
     '',
     '',
   ])
@@ -190,7 +194,7 @@ export function renderMarkdown(results, charts) {
     '## Targets (issue 4)',
     targetsTable(results),
     '## Summary',
-    'Ratios are native ÷ peer on throughput (above 1.0: native faster). lmdb-js: `useVersions`, ' +
+    'Ratios are native ÷ peer on throughput (above 1.0: native faster); on the single-thread rows, the median of the per-round ratios (each round runs every backend back to back). lmdb-js: `useVersions`, ' +
       results.peers.lmdbDurability +
       '. Redis: ' +
       (results.redis?.durability ?? 'not measured') +

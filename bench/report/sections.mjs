@@ -1,13 +1,13 @@
 // One Markdown section per suite, for the detailed part of the report.
-import { ratio } from '../lib/stats.mjs'
+import { median, ratio, roundRatios } from '../lib/stats.mjs'
 import { mb, ms, n, OPS, SIZE_LABEL, table, x } from './format.mjs'
-import { durableWriteRow, scalingRate, singleThreadRate, streamRow } from './lookup.mjs'
+import { durableWriteRow, pairedRatio, pairedScaling, singleThreadRate, streamRow } from './lookup.mjs'
 
 export function singleThreadSection(results) {
   const st = results.singleThread
   const backends = [...new Map(st.results.map((r) => [r.backend, r])).values()]
   const parts = [
-    `Ops per round: ${n(st.opsPerRound.small)} (small) and ${n(st.opsPerRound.large)} (1 KB); ${st.rounds} rounds, backends alternating, median shown.\n`,
+    `Ops per round: ${n(st.opsPerRound.small)} (small) and ${n(st.opsPerRound.large)} (1 KB); ${st.rounds} rounds, backends alternating, median shown; ratios are the median of the per-round ratios.\n`,
   ]
   for (const b of backends) parts.push(`- **${b.backend}**: ${b.label}${b.pending ? ` — ${b.pending}` : ''}`)
   for (const size of ['small', 'large']) {
@@ -16,9 +16,9 @@ export function singleThreadSection(results) {
       return [
         op,
         ...backends.map((b) => (b.pending ? 'not yet measured' : n(rate(b.backend)))),
-        x(ratio(rate('native'), rate('js'))),
-        x(ratio(rate('native'), rate('lmdb'))),
-        x(ratio(rate('native'), rate('floor'))),
+        x(pairedRatio(results, 'native', 'js', size, op)),
+        x(pairedRatio(results, 'native', 'lmdb', size, op)),
+        x(pairedRatio(results, 'native', 'floor', size, op)),
       ]
     })
     parts.push(
@@ -41,10 +41,10 @@ export function scalingSection(results) {
     r.label,
     r.workers,
     n(r.opsPerSec),
-    x(r.opsPerSec / scalingRate(results, r.variant, 1)),
+    x(pairedScaling(results, r.variant, r.workers)),
     r.retriesPerWrite.toFixed(4),
   ])
-  return `${Math.round(s.readShare * 100)}% get / ${Math.round((1 - s.readShare) * 100)}% CAS increments over ${n(s.actors)} actors, ${s.durationMs} ms per run, ${s.rounds} rounds; the JS owner's clients keep ${s.jsWindow} requests in flight each.\n\n${table(['variant', 'workers', 'ops/s', 'vs 1 worker', 'retries/write'], rows)}`
+  return `${Math.round(s.readShare * 100)}% get / ${Math.round((1 - s.readShare) * 100)}% CAS increments over ${n(s.actors)} actors, ${s.durationMs} ms per run, ${s.rounds} rounds, median shown; 'vs 1 worker' is the median of the per-round ratios (each round runs every worker count back to back); the JS owner's clients keep ${s.jsWindow} requests in flight each.\n\n${table(['variant', 'workers', 'ops/s', 'vs 1 worker', 'retries/write'], rows)}`
 }
 
 export function contentionSection(results) {
@@ -132,7 +132,7 @@ export function persistenceSection(results) {
   const writes = p.writes.map((row) => [
     row.label,
     n(row.opsPerSec),
-    row.peer ? x(ratio(row.opsPerSec, peer(row)?.opsPerSec)) : '',
+    row.peer ? x(median(roundRatios(row.rounds, peer(row)?.rounds))) : '',
     Number.isFinite(row.jsCpuUsPerWrite) ? `${row.jsCpuUsPerWrite.toFixed(2)} µs` : 'n/a',
     Number.isFinite(row.processCpuUsPerWrite) ? `${row.processCpuUsPerWrite.toFixed(2)} µs` : 'n/a',
   ])
@@ -143,7 +143,7 @@ export function persistenceSection(results) {
     row.ok ? 'yes' : '**no**',
   ])
   return [
-    `Stores on ${p.disk.fileSystem} (${p.disk.dir}). Writes update one of ${n(p.actors)} actors with small values, for ${p.durationMs} ms per run, ${p.rounds} round(s), median shown; 'in flight' is how many writes the caller keeps outstanding. lmdb-js runs with \`useVersions\` and \`overlappingSync: false\`: fsynced before a commit returns or resolves it is as durable as \`'sync'\`, with noSync as \`'process'\`. The ratio compares an ActorStore row with lmdb-js at the same durability, calling style and writes in flight, where lmdb-js has that variant. JS thread CPU per write: the main thread's CPU time over the run ÷ writes (Linux); its inverse is the most writes/s that thread could issue and settle. CPU per write, all threads: the process's CPU time (every thread: the JS thread, the store's own threads, RocksDB's flushes, lmdb-js's writer) over the run ÷ writes; the machine's cores ÷ that is the most writes/s the machine allows at that cost, with every core busy and nothing waiting.\n`,
+    `Stores on ${p.disk.fileSystem} (${p.disk.dir}). Writes update one of ${n(p.actors)} actors with small values, for ${p.durationMs} ms per run, ${p.rounds} round(s), median shown; 'in flight' is how many writes the caller keeps outstanding. lmdb-js runs with \`useVersions\` and \`overlappingSync: false\`: fsynced before a commit returns or resolves it is as durable as \`'sync'\`, with noSync as \`'process'\`. The ratio (the median of the per-round ratios) compares an ActorStore row with lmdb-js at the same durability, calling style and writes in flight, where lmdb-js has that variant. JS thread CPU per write: the main thread's CPU time over the run ÷ writes (Linux); its inverse is the most writes/s that thread could issue and settle. CPU per write, all threads: the process's CPU time (every thread: the JS thread, the store's own threads, RocksDB's flushes, lmdb-js's writer) over the run ÷ writes; the machine's cores ÷ that is the most writes/s the machine allows at that cost, with every core busy and nothing waiting.\n`,
     table(['writer', 'writes/s', 'vs lmdb-js', 'JS thread CPU per write', 'CPU per write, all threads'], writes),
     `\nReopen: \`ActorStore.open\` of a cleanly closed store in a fresh process (every actor is loaded into memory), ${p.reopenRounds} round(s), median shown.\n`,
     table(['actors', 'open time', 'RSS growth', 'every actor back'], reopen),
