@@ -1,5 +1,7 @@
 // Run sizes: --quick (about two minutes in all) and the full run. Rounds are odd so the median
-// is a measured round, not an average of two.
+// is a measured round, not an average of two. The full run gives worker scaling and durable writes
+// more rounds than their runs' length alone would need: their rounds swing the most on a shared
+// machine (2 workers over 1 ranged 1.38–2.10× round by round in one run).
 import os from 'node:os'
 
 const cores = os.availableParallelism()
@@ -40,7 +42,7 @@ const FULL = {
     getAllCalls: { small: 1_000, large: 200 },
   },
   breakdown: { rounds: 11, ops: 100_000 },
-  scaling: { workers: range(cores), rounds: 5, durationMs: 2_000, actors: 100_000, readShare: 0.8, jsWindow: 32 },
+  scaling: { workers: range(cores), rounds: 9, durationMs: 2_000, actors: 100_000, readShare: 0.8, jsWindow: 32 },
   contention: { clients: 100, rounds: 5, durationMs: 2_000 },
   changeStream: {
     events: 1_000_000,
@@ -53,7 +55,7 @@ const FULL = {
   },
   memory: { actors: 1_000_000 },
   redis: { clients: 100, casDurationMs: 2_000, streamEvents: 200_000, pacedEvents: 5_000, roundTrips: 20_000 },
-  persistence: { actors: 10_000, durationMs: 2_000, rounds: 3, reopenActors: [100_000, 1_000_000], reopenRounds: 3 },
+  persistence: { actors: 10_000, durationMs: 2_000, rounds: 5, reopenActors: [100_000, 1_000_000], reopenRounds: 3 },
 }
 
 function range(n) {
