@@ -40,7 +40,7 @@ export function ratio(a, b) {
 
 /**
  * Round-by-round ratios a[i] / b[i] of two series measured in the same rounds. A suite runs every
- * variant once per round, back to back, so a slow stretch of a shared machine weighs on both sides
+ * variant once per round, close together, so a slow stretch of a shared machine weighs on both sides
  * of one round's ratio, where it can move one series' median and not the other's.
  */
 export function roundRatios(a = [], b = []) {

@@ -194,7 +194,7 @@ export function renderMarkdown(results, charts) {
     '## Targets (issue 4)',
     targetsTable(results),
     '## Summary',
-    'Ratios are native ÷ peer on throughput (above 1.0: native faster); on the single-thread rows, the median of the per-round ratios (each round runs every backend back to back). lmdb-js: `useVersions`, ' +
+    'Ratios are native ÷ peer on throughput (above 1.0: native faster); on the single-thread rows, the median of the per-round ratios (each round runs every backend once). lmdb-js: `useVersions`, ' +
       results.peers.lmdbDurability +
       '. Redis: ' +
       (results.redis?.durability ?? 'not measured') +

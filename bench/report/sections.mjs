@@ -44,7 +44,7 @@ export function scalingSection(results) {
     x(pairedScaling(results, r.variant, r.workers)),
     r.retriesPerWrite.toFixed(4),
   ])
-  return `${Math.round(s.readShare * 100)}% get / ${Math.round((1 - s.readShare) * 100)}% CAS increments over ${n(s.actors)} actors, ${s.durationMs} ms per run, ${s.rounds} rounds, median shown; 'vs 1 worker' is the median of the per-round ratios (each round runs every worker count back to back); the JS owner's clients keep ${s.jsWindow} requests in flight each.\n\n${table(['variant', 'workers', 'ops/s', 'vs 1 worker', 'retries/write'], rows)}`
+  return `${Math.round(s.readShare * 100)}% get / ${Math.round((1 - s.readShare) * 100)}% CAS increments over ${n(s.actors)} actors, ${s.durationMs} ms per run, ${s.rounds} rounds, median shown; 'vs 1 worker' is the median of the per-round ratios (each round runs every worker count once); the JS owner's clients keep ${s.jsWindow} requests in flight each.\n\n${table(['variant', 'workers', 'ops/s', 'vs 1 worker', 'retries/write'], rows)}`
 }
 
 export function contentionSection(results) {

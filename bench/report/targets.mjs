@@ -34,7 +34,7 @@ function perSizePaired(results, backend, peer, op, threshold) {
   }
 }
 
-const PAIRED_NOTE = 'median of the per-round ratios (each round runs both back to back), with the rounds that met it'
+const PAIRED_NOTE = 'median of the per-round ratios (each round runs both, seconds apart), with the rounds that met it'
 
 export function judgeTargets(results) {
   const targets = []
@@ -76,7 +76,7 @@ export function judgeTargets(results) {
     'scaling-2-workers',
     '2 workers ≥ 1.7× one worker (shared ActorStore, mixed read / CAS)',
     { measured: x(scaling), ratio: scaling, met: Number.isFinite(scaling) ? scaling >= 1.7 : null },
-    `median of the per-round ratios (each round runs 1 and 2 workers back to back); the control (pure JS, nothing shared) scaled ${x(control)} in the same rounds: the machine's own ceiling at the time`,
+    `median of the per-round ratios (each round runs every worker count once); the control (pure JS, nothing shared) scaled ${x(control)} in the same rounds: the machine's own ceiling at the time`,
   )
   // Delivery capacity: the better of live delivery (bounded by how fast the writer thread can
   // commit) and catch-up replay of the same events with no writer competing for the CPU.
