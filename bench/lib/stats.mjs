@@ -48,6 +48,11 @@ export function roundRatios(a = [], b = []) {
   return Array.from({ length: count }, (_, i) => ratio(a[i], b[i])).filter(Number.isFinite)
 }
 
+/** The median of `roundRatios(a, b)`: the ratio the report shows for two series of rounds. */
+export function pairedMedian(a, b) {
+  return median(roundRatios(a, b))
+}
+
 /** Wall-clock time comparable across threads and processes of this machine, in ms (µs precision). */
 export function wallNow() {
   return performance.timeOrigin + performance.now()

@@ -1,31 +1,40 @@
 // Finding numbers in a results object, shared by the targets, the Markdown and the charts.
-import { median, roundRatios } from '../lib/stats.mjs'
+import { pairedMedian, roundRatios } from '../lib/stats.mjs'
 
 export function singleThreadRate(results, backend, size, op) {
   const row = results.singleThread?.results.find((r) => r.backend === backend && r.size === size && r.op === op)
   return row?.opsPerSec ?? Number.NaN
 }
 
-/** Per-round ratios of `backend` to `peer` on one single-thread workload (see `roundRatios`). */
-export function pairedRoundRatios(results, backend, peer, size, op) {
+/** The rounds of `backend` and of `peer` on one single-thread workload. */
+function pairedRounds(results, backend, peer, size, op) {
   const rounds = (id) =>
     results.singleThread?.results.find((r) => r.backend === id && r.size === size && r.op === op)?.rounds
-  return roundRatios(rounds(backend), rounds(peer))
+  return [rounds(backend), rounds(peer)]
+}
+
+/** Per-round ratios of `backend` to `peer` on one single-thread workload (see `roundRatios`). */
+export function pairedRoundRatios(results, backend, peer, size, op) {
+  return roundRatios(...pairedRounds(results, backend, peer, size, op))
 }
 
 /** The median of `pairedRoundRatios`: the single-thread ratio every table and target shows. */
 export function pairedRatio(results, backend, peer, size, op) {
-  return median(pairedRoundRatios(results, backend, peer, size, op))
+  return pairedMedian(...pairedRounds(results, backend, peer, size, op))
 }
 
 export function scalingRate(results, variant, workers) {
   return results.scaling?.rows.find((r) => r.variant === variant && r.workers === workers)?.opsPerSec ?? Number.NaN
 }
 
+/** Each round's ops/s of `variant` with `workers` workers. */
+export function scalingRounds(results, variant, workers) {
+  return results.scaling?.rows.find((r) => r.variant === variant && r.workers === workers)?.rounds
+}
+
 /** The median per-round ratio of `variant` with `workers` workers to the same with `baseline`. */
 export function pairedScaling(results, variant, workers, baseline = 1) {
-  const rounds = (n) => results.scaling?.rows.find((r) => r.variant === variant && r.workers === n)?.rounds
-  return median(roundRatios(rounds(workers), rounds(baseline)))
+  return pairedMedian(scalingRounds(results, variant, workers), scalingRounds(results, variant, baseline))
 }
 
 export function streamRow(results, mode, subscribers) {

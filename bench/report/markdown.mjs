@@ -1,6 +1,6 @@
 // The Markdown report: machine, targets, a summary with ratios against every peer, then one
 // section per suite. Every number comes from the results object; missing ones print as n/a.
-import { median, ratio, roundRatios } from '../lib/stats.mjs'
+import { pairedMedian, ratio } from '../lib/stats.mjs'
 import { mb, ms, n, SIZE_LABEL, table, verdict, x } from './format.mjs'
 import {
   contentionRow,
@@ -10,6 +10,7 @@ import {
   redisRoundTrip,
   redisStreamRow,
   scalingRate,
+  scalingRounds,
   singleThreadRate,
   streamRow,
 } from './lookup.mjs'
@@ -53,9 +54,6 @@ export function summaryTable(results) {
   }
   const top = Math.max(...(results.scaling?.workers ?? [1]))
   const mixed = [scalingRate(results, 'native', top), scalingRate(results, 'js-owner', top)]
-  const mixedRounds = ['native', 'js-owner'].map(
-    (variant) => results.scaling?.rows.find((r) => r.variant === variant && r.workers === top)?.rounds,
-  )
   rows.push([
     `mixed get/CAS, ${top} workers (ops/s)`,
     n(mixed[0]),
@@ -63,7 +61,7 @@ export function summaryTable(results) {
     '',
     '',
     '',
-    x(median(roundRatios(...mixedRounds))),
+    x(pairedMedian(scalingRounds(results, 'native', top), scalingRounds(results, 'js-owner', top))),
     '',
     '',
     '',
@@ -136,7 +134,7 @@ export function summaryTable(results) {
     '',
     '',
     '',
-    x(median(roundRatios(durable[0]?.rounds, durable[1]?.rounds))),
+    x(pairedMedian(durable[0]?.rounds, durable[1]?.rounds)),
     '',
     '',
   ])

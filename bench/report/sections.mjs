@@ -1,5 +1,5 @@
 // One Markdown section per suite, for the detailed part of the report.
-import { median, ratio, roundRatios } from '../lib/stats.mjs'
+import { pairedMedian, ratio } from '../lib/stats.mjs'
 import { mb, ms, n, OPS, SIZE_LABEL, table, x } from './format.mjs'
 import { durableWriteRow, pairedRatio, pairedScaling, singleThreadRate, streamRow } from './lookup.mjs'
 
@@ -132,7 +132,7 @@ export function persistenceSection(results) {
   const writes = p.writes.map((row) => [
     row.label,
     n(row.opsPerSec),
-    row.peer ? x(median(roundRatios(row.rounds, peer(row)?.rounds))) : '',
+    row.peer ? x(pairedMedian(row.rounds, peer(row)?.rounds)) : '',
     Number.isFinite(row.jsCpuUsPerWrite) ? `${row.jsCpuUsPerWrite.toFixed(2)} µs` : 'n/a',
     Number.isFinite(row.processCpuUsPerWrite) ? `${row.processCpuUsPerWrite.toFixed(2)} µs` : 'n/a',
   ])

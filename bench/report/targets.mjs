@@ -1,6 +1,6 @@
 // The issue-4 targets, judged on ratios measured in this run. met: true / false, or null when
 // the workload is not measured yet (RocksDB) — never a guessed number.
-import { median, ratio, roundRatios } from '../lib/stats.mjs'
+import { median, pairedMedian, ratio } from '../lib/stats.mjs'
 import { durableWriteRow, memoryRow, pairedRoundRatios, pairedScaling, reopenRow, streamRow } from './lookup.mjs'
 
 const SIZES = [
@@ -16,7 +16,7 @@ const x = (value) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : 'n/a')
 function perSizePaired(results, backend, peer, op, threshold) {
   const parts = SIZES.map(([size, label]) => {
     const rounds = pairedRoundRatios(results, backend, peer, size, op)
-    return { label, rounds, value: rounds.length > 0 ? median(rounds) : Number.NaN }
+    return { label, rounds, value: median(rounds) }
   })
   const known = parts.filter((p) => Number.isFinite(p.value))
   const measured = parts
@@ -63,7 +63,7 @@ export function judgeTargets(results) {
   )
   const grouped = durableWriteRow(results, 'sync-async')
   const lmdbAsync = durableWriteRow(results, 'lmdb-async')
-  const durable = median(roundRatios(grouped?.rounds, lmdbAsync?.rounds))
+  const durable = pairedMedian(grouped?.rounds, lmdbAsync?.rounds)
   add(
     'durable-group-commit',
     'durable group-committed writes ≥ 1.5× lmdb-js async durable put',
